@@ -1,0 +1,97 @@
+"""Time OTLA's `sinkhorn_assign` against the float64 numpy loop of Eq. 4 (`sinkhorn_reference`, the reference style).
+
+Problems: SYSU-MM01 (11,909 infrared images x 395 classes) and RegDB (2,060 x 206), predictions = softmax of Gaussian
+logits at three scales (near-uniform as in the first epochs, mid, peaky). Both run the reference's stopping rule
+(tol = 0.1 on the relative change of the image scaling, checked every 10 sweeps, at most 1,000 sweeps), so they do the
+same number of sweeps; the table gives median wall times, the speed-up (reference / ours), the sweeps and the share of
+equal labels, all measured in this one run. On `--device cuda` ours also runs in float64 (the reference stays numpy on
+the CPU). No assertions on time.
+
+    python benchmarks/bench_otla.py [--quick] [--device cpu|cuda] [--repeats 5] [--threads N] [--seed 0]
+
+On a shared machine use `--threads 1`: with torch's OpenMP threads and OpenBLAS's threads competing with other
+processes for few cores, both implementations slow down erratically (10-50x seen on a loaded 2-core machine).
+"""
+import argparse, os, platform, statistics, time
+import numpy as np
+import torch
+from otla_nb.otla import sinkhorn_assign, sinkhorn_reference
+
+SIZES = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)}
+SCALES = {'near-uniform': 0.1, 'mid': 1.0, 'peaky': 3.0}
+
+
+def sync(device):
+    "Wait for queued GPU work so the timer sees it."
+    if device.type == 'cuda': torch.cuda.synchronize(device)
+
+
+def timed(f, repeats, device):
+    "Median wall time of `repeats` calls of f (after one untimed warm-up call) and the last result."
+    out = f(); sync(device)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter(); out = f(); sync(device); times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def probs_for(n_r, n_p, scale, seed, device):
+    "float32 softmax of Gaussian logits times `scale` on `device`."
+    z = torch.randn(n_r, n_p, generator=torch.Generator().manual_seed(seed)) * scale
+    return torch.softmax(z, 1).to(device)
+
+
+def run(args):
+    device = torch.device(args.device)
+    repeats = 1 if args.quick else args.repeats
+    dtypes = [torch.float32, torch.float64] if device.type == 'cuda' else [torch.float32]
+    rows = []
+    for name, (n_r, n_p) in SIZES.items():
+        for regime, scale in SCALES.items():
+            P = probs_for(n_r, n_p, scale, args.seed, device)
+            P64 = P.double().cpu().numpy()
+            t_ref, (lab_ref, info_ref) = timed(lambda: sinkhorn_reference(P64, args.delta), repeats, torch.device('cpu'))
+            zeros = ((P.float() ** args.delta) == 0).float().mean().item()
+            for dt in dtypes:
+                t, (lab, info) = timed(lambda: sinkhorn_assign(P, args.delta, return_info=True, dtype=dt), repeats, device)
+                agree = (lab.cpu().numpy() == lab_ref).mean()
+                rows.append((name, f"{n_r:,} x {n_p}", regime, f"{zeros:.1%}", str(dt).replace('torch.', ''),
+                             info_ref['iterations'], info['iterations'], t_ref, t, t_ref / t, agree,
+                             (lab_ref == -1).mean()))
+                print(f"  {name:9s} {regime:12s} {rows[-1][4]:7s} ref {t_ref*1e3:8.1f} ms  ours {t*1e3:8.1f} ms  "
+                      f"x{t_ref/t:5.2f}  sweeps {info_ref['iterations']}/{info['iterations']}  agree {agree:.4%}", flush=True)
+    return rows
+
+
+def table(rows):
+    head = ("| set | N_r x N_p | predictions | zeros in fp32 P^δ | ours dtype | sweeps ref | sweeps ours "
+            "| ref median (ms) | ours median (ms) | speed-up | equal labels | ref NaN rows |")
+    out = [head, '|' + '---|' * (head.count('|') - 1)]
+    for r in rows:
+        out.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5]} | {r[6]} | {r[7]*1e3:.1f} | {r[8]*1e3:.1f} "
+                   f"| {r[9]:.2f}x | {r[10]:.2%} | {r[11]:.1%} |")
+    return '\n'.join(out)
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda' (ours runs there; the reference is numpy on the CPU)")
+    ap.add_argument('--quick', action='store_true', help='one timed repeat per case (CI)')
+    ap.add_argument('--repeats', type=int, default=5, help='timed repeats per case (median reported)')
+    ap.add_argument('--delta', type=float, default=25., help='δ of Eq. 3')
+    ap.add_argument('--threads', type=int, default=0, help='limit torch and BLAS threads (0: library defaults)')
+    ap.add_argument('--seed', type=int, default=0)
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        try:
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(args.threads)
+        except ImportError: print('threadpoolctl not installed: numpy BLAS threads not limited')
+    if args.device.startswith('cuda') and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
+    dev = torch.cuda.get_device_name(args.device) if args.device.startswith('cuda') else platform.processor() or 'cpu'
+    print(f"torch {torch.__version__}, numpy {np.__version__}, device {args.device} ({dev}), "
+          f"{torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, δ = {args.delta}, repeats = {1 if args.quick else args.repeats}")
+    rows = run(args)
+    print()
+    print(table(rows))
