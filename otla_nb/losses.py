@@ -27,22 +27,23 @@ def pairwise_euclidean(x:Tensor # (N, D) features
 # %% ../nbs/04_losses.ipynb #3eeb7cea
 class TripletLoss(nn.Module):
     "Batch-hard triplet loss (hardest positive and negative per anchor) with a hinge of margin `margin`."
-    def __init__(self, margin:float=0.3): # margin ρ of the hinge
+    def __init__(self, margin:float=0.3,  # margin ρ of the hinge
+                 validate:bool=False):    # raise on a single-identity batch (one host sync per call)
         super().__init__()
         store_attr()
 
     def forward(self, feats:Tensor,  # (N, D) features (DEN's pre-BN `feat`)
                 labels:Tensor        # (N,) integer identity labels
-               )->tuple[Tensor, int]: # mean hinge loss, number of anchors with d_an >= d_ap
+               )->tuple[Tensor, Tensor]: # mean hinge loss, number of anchors with d_an >= d_ap (a 0-d tensor)
         if labels.ndim != 1 or labels.shape[0] != feats.shape[0]:
             raise ValueError(f"`labels` must be (N,) with N={feats.shape[0]} to match `feats`, got {tuple(labels.shape)}")
         dist = pairwise_euclidean(feats)
         same = labels[:, None] == labels[None, :]
-        if bool(same.all()): raise ValueError("`labels` has a single identity: the triplet loss needs negatives")
+        if self.validate and bool(same.all()): raise ValueError("`labels` has a single identity: the triplet loss needs negatives")
         d_ap = dist.masked_fill(~same, float('-inf')).amax(1)
         d_an = dist.masked_fill(same, float('inf')).amin(1)
         loss = F.relu(d_ap - d_an + self.margin).mean()
-        return loss, int((d_an >= d_ap).sum().item())
+        return loss, (d_an >= d_ap).sum()
 
 # %% ../nbs/04_losses.ipynb #e73dda8e
 def prediction_attention(x_q:Tensor, # (N_q, C) query logits

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #e8ee6949
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, platform, random, sys, tempfile, time
+import dataclasses, hashlib, json, math, os, platform, random, sys, tempfile, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -23,13 +23,22 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PRESETS', 'TrainConfig', 'make_config', 'n_shards', 'lr_at', 'resolve_device', 'load_visible_labels',
-           'TrainData', 'prepare_data', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'predict',
-           'assign_labels', 'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json', 'read_history',
-           'load_checkpoint', 'Run', 'fit', 'load_run']
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'TrainConfig', 'make_config', 'n_shards', 'fast_path_on',
+           'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data', 'build_model',
+           'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
+           'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run',
+           'fit', 'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
+FAST_PATHS = ('amp', 'channels_last', 'fused_adam')   # the switches that default to CUDA only
+PREDICT_MODES = ('eval', 'reference')
+
+def _fast_path(value, name:str)->str:
+    "A fast-path switch as 'cuda', 'always' or 'never' (True and False, the older booleans, read as 'cuda' and 'never')."
+    if value is True or value is False: return 'cuda' if value else 'never'
+    if value not in ('cuda', 'always', 'never'): raise ValueError(f"{name}={value!r}: expected 'cuda', 'always', 'never' (or True/False)")
+    return value
 
 @dataclass
 class TrainConfig:
@@ -62,8 +71,10 @@ class TrainConfig:
     lambda_d:float=1.; lambda_a:float=1. # λ1, λ2 of Eq. 11
     lambda_vr:float=0.1; lambda_rv:float=0.5 # λ_a^vr, λ_a^rv of Eq. 10
     device:str='auto'               # 'auto' (cuda if available), 'cpu', 'cuda', 'cuda:1', ...
-    amp:bool=True                   # bf16 autocast on CUDA (ignored on CPU)
-    channels_last:bool=True         # memory format on CUDA
+    amp:str='cuda'                  # bf16 autocast: 'cuda' (on CUDA only), 'always' (the CPU too), 'never'; True/False = 'cuda'/'never'
+    channels_last:str='cuda'        # channels_last memory format: 'cuda', 'always' or 'never' (as `amp`)
+    fused_adam:str='cuda'           # the fused Adam kernel: 'cuda', 'always' or 'never' (as `amp`)
+    predict_mode:str='eval'         # OTLA's prediction pass: 'eval' (every infrared image once) or 'reference' (the epoch's draws, train mode)
     compile:bool=False              # torch.compile the backbone (stem and the four stages) in place
     shards:int|None=None            # split each batch by identity into this many shards (BN, triplets, PAL per shard); None = one per process
     sync_bn:bool=False              # SyncBatchNorm across processes under torchrun (CUDA only)
@@ -78,6 +89,9 @@ class TrainConfig:
 
     def __post_init__(self):
         self.milestones = tuple(self.milestones)
+        for k in FAST_PATHS: setattr(self, k, _fast_path(getattr(self, k), k))
+        if self.predict_mode not in PREDICT_MODES:
+            raise ValueError(f"predict_mode={self.predict_mode!r}: expected one of {PREDICT_MODES}")
         if self.setting not in SETTINGS: raise ValueError(f"setting={self.setting!r}: expected one of {SETTINGS}")
         if self.setting == 'unsupervised' and not self.visible_labels:
             raise ValueError("setting='unsupervised' needs visible_labels: a .npy file with one label per visible training image")
@@ -125,6 +139,16 @@ def n_shards(cfg:TrainConfig, # its n_ids and shards
     if cfg.n_ids % s or cfg.n_ids // s < 2:
         raise ValueError(f"shards={s}: n_ids={cfg.n_ids} must split into shards of at least 2 whole identities (the triplet loss needs 2)")
     return s
+
+# %% ../nbs/06_train.ipynb #aeae9bda
+def fast_path_on(cfg:TrainConfig, # its `amp`, `channels_last` and `fused_adam`
+                 device,          # the run's device
+                 switch:str       # one of `FAST_PATHS`
+                )->bool:
+    "Does the fast-path `switch` of `cfg` apply on `device` ('cuda': on a GPU only, 'always', 'never')?"
+    if switch not in FAST_PATHS: raise ValueError(f"switch={switch!r}: expected one of {FAST_PATHS}")
+    v = getattr(cfg, switch)
+    return v == 'always' or (v == 'cuda' and torch.device(device).type == 'cuda')
 
 # %% ../nbs/06_train.ipynb #3293b180
 def lr_at(epoch:int,        # 0-based epoch
@@ -181,10 +205,10 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
 
 # %% ../nbs/06_train.ipynb #b56cd492
 def build_model(cfg:TrainConfig, n_classes:int, device)->DEN:
-    "DEN for this configuration, on `device` (channels_last on CUDA, backbone compiled if `cfg.compile`)."
+    "DEN for this configuration, on `device` (channels_last per `cfg.channels_last`, backbone compiled if `cfg.compile`)."
     torch.manual_seed(cfg.seed)
     model = DEN(n_classes, arch=cfg.arch, pretrained=cfg.pretrained, modality_classifier=cfg.use_grl).to(device)
-    if cfg.channels_last and device.type == 'cuda': model = model.to(memory_format=torch.channels_last)
+    if fast_path_on(cfg, device, 'channels_last'): model = model.to(memory_format=torch.channels_last)
     if cfg.compile:   # the backbone (stem + 4 stages) as one compiled function; parameter names and checkpoints unchanged
         model.stages = torch.compile(model.stages)
     return model
@@ -194,7 +218,7 @@ def build_optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
     backbone = [p for m in (model.stem, model.layer1, model.layer2, model.layer3, model.layer4) for p in m.parameters()]
     ids = {id(p) for p in backbone}
     heads = [p for p in model.parameters() if id(p) not in ids and p.requires_grad]
-    fused = {'fused': True} if next(model.parameters()).is_cuda else {}
+    fused = {'fused': True} if fast_path_on(cfg, next(model.parameters()).device, 'fused_adam') else {}
     return torch.optim.Adam([{'params': [p for p in backbone if p.requires_grad], 'lr': cfg.lr * cfg.backbone_lr_mult},
                              {'params': heads, 'lr': cfg.lr}], weight_decay=cfg.weight_decay, **fused)
 
@@ -222,40 +246,93 @@ class Losses:
         return total, terms
 
 # %% ../nbs/06_train.ipynb #a2e9455c
-@torch.no_grad()
-def predict(model:DEN, images:Tensor, cfg:TrainConfig, device)->Tensor:
-    "Softmax identity predictions (N, C) for uint8 images, in eval mode."
-    model.eval(); out = []
-    for s in range(0, len(images), cfg.test_batch):
-        x = test_transform(images[s:s+cfg.test_batch].to(device))
-        if cfg.channels_last and device.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
-        with _autocast(cfg, device): out.append(model(x).logits.float().softmax(1))
-    return torch.cat(out)
-
 def _autocast(cfg, device):
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp and device.type == 'cuda')
+    "bf16 autocast on `device` when `cfg.amp` applies there."
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=fast_path_on(cfg, device, 'amp'))
+
+def _images_in(x:Tensor, cfg, device)->Tensor:
+    "Normalised images in the memory format the model was built in."
+    return x.contiguous(memory_format=torch.channels_last) if fast_path_on(cfg, device, 'channels_last') else x
 
 def _acc(pred, true): return None if true is None else float((np.asarray(pred) == np.asarray(true)).mean())
 
-def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device, ctx:DistContext|None=None)->dict:
-    "Predict every infrared image, assign labels (OTLA or argmax) into `bank`; return what was measured."
-    if ctx is None or not ctx.active: probs = predict(model, data.ir_images, cfg, device)
+# %% ../nbs/06_train.ipynb #c3703c12
+def _bnneck(model:DEN, x:Tensor, cfg, device)->Tensor:
+    "BNNeck features in float32: the backbone under the configured autocast; pooling and the BNNeck in float32."
+    with _autocast(cfg, device): fmap = model.stages(_images_in(x, cfg, device))[-1]
+    with torch.autocast(device.type, enabled=False): return model.bottleneck(fmap.float().mean((-2, -1)))
+
+def ot_logits(model:DEN,       # the model (train or eval mode, as the caller set it)
+              x:Tensor,        # (B, 3, H, W) normalised images on the model's device
+              cfg:TrainConfig, # its `amp` and `channels_last`
+              device
+             )->Tensor:        # (B, C) float32 identity logits
+    "Identity logits for OTLA in float32: the backbone under the configured autocast, the BNNeck and classifier in float32."
+    feat = _bnneck(model, x, cfg, device)
+    with torch.autocast(device.type, enabled=False): return model.classifier(feat)
+
+# %% ../nbs/06_train.ipynb #7bf1f1aa
+@torch.no_grad()
+def predict(model:DEN, images:Tensor, cfg:TrainConfig, device)->Tensor:
+    "Softmax identity predictions (N, C), float32, for uint8 images, in eval mode (OTLA's default pass)."
+    model.eval(); out = []
+    for s in range(0, len(images), cfg.test_batch):
+        out.append(ot_logits(model, test_transform(images[s:s+cfg.test_batch].to(device)), cfg, device).softmax(1))
+    return torch.cat(out)
+
+# %% ../nbs/06_train.ipynb #7dc5ec5e
+@torch.no_grad()
+def predict_reference(model:DEN, data:TrainData, sampler, cfg:TrainConfig, epoch:int, device
+                     )->tuple[Tensor, Tensor]: # (M,) infrared indices the epoch drew (with repeats), (M, C) predictions
+    "The reference's pass: the epoch's infrared draws, augmented, in train mode (BatchNorm on infrared-only batches)."
+    bufs = [b.clone() for b in model.buffers()]          # BN running statistics, restored afterwards
+    was = model.training; model.train()
+    gen = torch.Generator().manual_seed(_epoch_seed(cfg, epoch) * 1_024 + 1_023)   # its own stream: training's is untouched
+    sampler.set_epoch(epoch)
+    n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
+    idx, out = [], []
+    try:
+        for b, (_, ri, _) in enumerate(sampler):
+            if b >= n: break
+            ri_t = torch.from_numpy(ri).to(device, non_blocking=True)
+            x = train_transform(data.ir_images[ri_t], INFRARED, gen)
+            idx.append(ri_t); out.append(ot_logits(model, x, cfg, device).softmax(1))
+    finally:
+        for b, v in zip(model.buffers(), bufs): b.copy_(v)
+        model.train(was)
+    return torch.cat(idx), torch.cat(out)
+
+# %% ../nbs/06_train.ipynb #bdf211fb
+def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device, ctx:DistContext|None=None,
+                  sampler=None, # the epoch's sampler (`predict_mode='reference'` replays its draws)
+                  epoch:int=0   # the epoch just trained (0-based)
+                 )->dict:
+    "Predict the infrared images (`cfg.predict_mode`), assign labels (OTLA or argmax) into `bank`; return what was measured."
+    if cfg.predict_mode == 'reference':
+        if sampler is None: raise ValueError("predict_mode='reference' replays the epoch's draws: pass the epoch's `sampler`")
+        idx, probs = predict_reference(model, data, sampler, cfg, epoch, device)
+    elif ctx is None or not ctx.active:
+        probs = predict(model, data.ir_images, cfg, device); idx = torch.arange(len(probs), device=probs.device)
     else:   # each rank predicts a block with rank 0's BN statistics; all gather, so every bank is the same
         broadcast_buffers(model, ctx)
         n, (a, b) = len(data.ir_images), chunk_bounds(len(data.ir_images), ctx.world, ctx.rank)
         mine = predict(model, data.ir_images[a:b], cfg, device) if b > a else torch.zeros(0, data.n_classes, device=device)
-        probs = gather_rows(mine, n, ctx)
-    truth = None if cfg.setting == 'unsupervised' else data.ir_true
-    argmax = probs.argmax(1).cpu().numpy()
-    bank.add(torch.arange(len(probs), device=probs.device), probs)
+        probs = gather_rows(mine, n, ctx); idx = torch.arange(n, device=probs.device)
+    bank.add(idx, probs)
+    seen_t = bank.seen; seen = seen_t.cpu().numpy()
+    argmax = bank.mean_probs()[seen_t].argmax(1).cpu().numpy()   # of the mean prediction when an image was drawn twice
     t0 = time.perf_counter()
-    labels = bank.assign(delta=cfg.delta, use_otla=True)
+    labels = bank.assign(delta=cfg.delta, use_otla=True, allow_missing=cfg.predict_mode == 'reference')
     if probs.is_cuda: torch.cuda.synchronize()
-    t_otla = time.perf_counter() - t0
-    otla = labels.cpu().numpy()
-    if not cfg.use_otla: bank.labels = torch.as_tensor(argmax, device=bank.labels.device)
-    nc = data.n_classes
-    return dict(otla_time=t_otla, ir_acc_otla=_acc(otla, truth), ir_acc_argmax=_acc(argmax, truth),
+    t_otla, info = time.perf_counter() - t0, bank.info
+    if not info['converged']:
+        warnings.warn(f"OTLA stopped after {info['iterations']} Sinkhorn sweeps without converging "
+                      f"(error {info['error']:.3g} > {info['threshold']:.3g}); its labels are those of the last sweep")
+    otla = labels.cpu().numpy()[seen]
+    if not cfg.use_otla: bank.labels[torch.from_numpy(seen)] = torch.from_numpy(argmax)
+    truth, nc = (None if cfg.setting == 'unsupervised' else data.ir_true[seen]), data.n_classes
+    return dict(otla_time=t_otla, otla_iters=int(info['iterations']), otla_converged=bool(info['converged']),
+                ir_seen=float(seen.mean()), ir_acc_otla=_acc(otla, truth), ir_acc_argmax=_acc(argmax, truth),
                 hist_otla=np.bincount(otla, minlength=nc).tolist(), hist_argmax=np.bincount(argmax, minlength=nc).tolist())
 
 # %% ../nbs/06_train.ipynb #fd8c0775
@@ -265,11 +342,11 @@ def _shard_seed(cfg, epoch, b, k): return (_epoch_seed(cfg, epoch) * 1_000_003 +
 
 def _batch_inputs(vi, ri, pids, data:TrainData, cfg:TrainConfig, gen, device)->tuple:
     "Augmented images (visible then infrared) and the labels of one batch or shard, on `device`."
-    vi_t, ri_t = torch.from_numpy(vi).to(device), torch.from_numpy(ri).to(device)
+    vi_t, ri_t = torch.from_numpy(vi).to(device, non_blocking=True), torch.from_numpy(ri).to(device, non_blocking=True)
     x = torch.cat([train_transform(data.vis_images[vi_t], VISIBLE, gen), train_transform(data.ir_images[ri_t], INFRARED, gen)])
-    if cfg.channels_last and device.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
-    y_v = torch.from_numpy(data.vis_labels[vi]).to(device)
-    y_r = torch.from_numpy(np.repeat(pids, cfg.n_ir) if cfg.setting != 'supervised' else data.ir_true[ri]).to(device)
+    x = _images_in(x, cfg, device)
+    y_v = torch.from_numpy(data.vis_labels[vi]).to(device, non_blocking=True)
+    y_r = torch.from_numpy(np.repeat(pids, cfg.n_ir) if cfg.setting != 'supervised' else data.ir_true[ri]).to(device, non_blocking=True)
     return x, y_v, y_r
 
 def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainConfig, epoch:int, step:int, device,
@@ -307,7 +384,6 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
         if cfg.setting != 'unsupervised':   # classes are identities: is each IR image of the identity it was drawn for?
             pair += float((np.repeat(pids, cfg.n_ir) == data.ir_true[ri]).mean())
         count += 1; bar.update()
-        if count % 20 == 0 and not ctx.active: bar.set_postfix(loss=f"{float(sums['loss']) / (count * len(mine)):.3f}")
     bar.close()
     if device.type == 'cuda': torch.cuda.synchronize(device)   # the timer sees the queued GPU work
     dt = time.perf_counter() - t0
@@ -322,13 +398,12 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
 # %% ../nbs/06_train.ipynb #148ce0cd
 @torch.no_grad()
 def extract(model:DEN, paths:list, cfg:TrainConfig, device, key:str)->Tensor:
-    "Unit-norm embeddings (N, d) of image files, through an image cache at the training size."
+    "Unit-norm float32 embeddings (N, d) of image files (`DEN.embed`, normalised in float32), through an image cache at the training size."
     cache = ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key, workers=cfg.workers, progress=cfg.progress)
     model.eval(); feats = []
     for s in range(0, len(cache), cfg.test_batch):
         x = test_transform(torch.from_numpy(np.array(cache.array[s:s+cfg.test_batch])).to(device))
-        if cfg.channels_last and device.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
-        with _autocast(cfg, device): feats.append(model.embed(x).float())
+        feats.append(F.normalize(_bnneck(model, x, cfg, device), dim=1))
     return torch.cat(feats)
 
 def _summary(cmc, mAP, mINP)->dict:
@@ -424,6 +499,8 @@ def _same_config(saved:dict, cfg:TrainConfig)->bool:
 def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Run:
     out, device, main = Path(cfg.out_dir), ctx.device, ctx.is_main
     n_shards(cfg, ctx.world)
+    if cfg.predict_mode == 'reference' and ctx.world > 1:
+        raise ValueError("predict_mode='reference' runs in one process: its pass replays one process's draws; use 'eval' under torchrun")
     ck_path = out/'checkpoint.pt'
     if not resume and (out/'config.json').exists():
         raise FileExistsError(f"{out} already holds a run: pass resume=True to continue it, or choose another out_dir")
@@ -452,7 +529,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         if stop_after is not None and i >= stop_after: return Run(out, model, history, {}, cfg, bank)
         t0 = time.perf_counter()
         step, stats = train_epoch(model, opt, sampler, data, losses, rcfg, epoch, step, device, ctx, fwd)
-        rec = assign_labels(model, data, bank, rcfg, device, ctx)
+        rec = assign_labels(model, data, bank, rcfg, device, ctx, sampler, epoch)
         if not sup: sampler.set_ir_labels(bank.labels.cpu().numpy())
         h = {'epoch': epoch + 1, **stats, **rec, 'epoch_time': time.perf_counter() - t0}
         if cfg.eval_every and (epoch + 1) % cfg.eval_every == 0 and epoch + 1 < cfg.epochs:

@@ -1,0 +1,292 @@
+"""One prepared GPU check: every GPU question of the project answered in one call, results written as each part ends.
+
+Parts, each with its own time cap (seconds, `--caps`), in this order:
+
+- `otla`: `sinkhorn_assign` labels on the device against the CPU's, float32 and float64, at SYSU-MM01 size
+  (11,909 x 395) at three sharpnesses of the predictions and at RegDB size (2,060 x 206); OTLA ms at SYSU size.
+- `precision`: one `train_epoch` on the tiny synthetic world (64 x 32) in float32, again with the fast paths
+  (bf16 autocast + channels_last + fused Adam) and again with `compile=True`, from the same weights over the same
+  batches: finite losses, relative difference to float32 against `--tol`; host syncs per training step (CUDA's sync
+  debug mode, counted inside the steps only).
+- `evaluate`: `evaluate` on the device against the CPU on the same weights, float32 (TF32 off): every metric within
+  1e-4; the bf16 evaluation's difference beside it.
+- `speed`: training images/s of `train_epoch` against the reference-style pipeline (fp32, per-image PIL transforms,
+  a DataLoader with `--workers` workers) at ResNet-50, 288 x 144, batch 4 x (8 + 8), on SYSU-MM01's image counts
+  (`bench_train.py`); the prediction pass over the 11,909 infrared images; 10-trial SYSU ranking (`bench_eval.py`).
+- `memory`: peak GPU memory of a training step at batch 64 / 128 / 256 (CUDA only).
+- `evidence`: a SYSU-sized synthetic world, `semi`, ResNet-50 at 288 x 144 from random weights, as many epochs as fit
+  `--minutes`: per epoch the infrared label accuracy of OTLA and of argmax, the top label's share, epoch and OTLA time.
+
+    PYTHONPATH=. python benchmarks/gpu_check.py --out gpu_out [--device cuda] [--minutes 2]
+    python benchmarks/gpu_check.py --device cpu --quick --out /tmp/gpu_check   # seconds: keeps the script from rotting
+
+`--out` receives `gpu_check.json` (rewritten after every measurement) and `gpu_check.md`. Needs torch, torchvision,
+numpy, scipy, pillow and fastcore (otla_nb's imports); not papermill, nbdev or POT. No assertions on time: a part
+that fails records its error and the next part runs.
+"""
+import argparse, dataclasses, json, math, os, platform, statistics, sys, tempfile, time, traceback, warnings
+from pathlib import Path
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
+from otla_nb.data import CrossModalIdentitySampler, load_dataset   # noqa: E402
+from otla_nb.otla import sinkhorn_assign   # noqa: E402
+from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
+                           prepare_data, read_history, train_epoch)
+
+PARTS = ('otla', 'precision', 'evaluate', 'speed', 'memory', 'evidence')
+CAPS = dict(otla=45, precision=150, evaluate=40, speed=120, memory=40, evidence=None)   # evidence: --minutes + set-up
+
+
+class Report:
+    "Results by part, written to `out/gpu_check.json` and `out/gpu_check.md` after every `put`."
+    def __init__(self, out:Path, header:dict):
+        self.out, self.data = out, {'header': header, 'parts': {}}
+        out.mkdir(parents=True, exist_ok=True); self.write()
+
+    def put(self, part:str, key:str, value):
+        self.data['parts'].setdefault(part, {})[key] = value; self.write()
+
+    def write(self):
+        for name, text in (('gpu_check.json', json.dumps(self.data, indent=1, default=str)), ('gpu_check.md', self.markdown())):
+            tmp = self.out/f'.{name}.tmp'; tmp.write_text(text); os.replace(tmp, self.out/name)
+
+    def markdown(self)->str:
+        h = self.data['header']
+        lines = [f"# gpu_check: {h['device_name']}, torch {h['torch']}, {h['date']}", '',
+                 ' | '.join(f'{k} {v}' for k, v in h.items() if k not in ('device_name', 'torch', 'date')), '']
+        for part, res in self.data['parts'].items():
+            lines += [f'## {part}', '', '| what | result |', '|---|---|']
+            lines += [f'| {k} | {_fmt(v)} |' for k, v in res.items()]
+            lines.append('')
+        return '\n'.join(lines)
+
+
+def _fmt(v)->str:
+    if isinstance(v, float): return f'{v:.4g}'
+    if isinstance(v, (list, dict)): return json.dumps(v, default=str).replace('|', '/')
+    return str(v).replace('|', '/').replace('\n', ' ')
+
+
+class Cap:
+    "A part's soft time cap: sub-steps check `over()` and stop adding work once it is spent."
+    def __init__(self, seconds): self.t0, self.seconds = time.perf_counter(), seconds
+    def over(self)->bool: return self.seconds is not None and time.perf_counter() - self.t0 > self.seconds
+    def left(self)->float: return math.inf if self.seconds is None else self.seconds - (time.perf_counter() - self.t0)
+
+
+def sync(device): bench_train.sync(device)
+
+
+def tiny_world(root:Path):
+    "The tiny synthetic world, rendered once into `root`."
+    return load_dataset('synthetic', str(root/'tiny'), size='tiny').root
+
+
+def tiny_config(args, root:Path, **kw):
+    "A seconds-sized configuration on the tiny world (64 x 32: see 06_train on oneDNN's bf16 convolution on small maps)."
+    base = dict(data_root=str(root/'tiny'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=64, img_w=32,
+                epochs=1, max_batches=4, trials=2, test_batch=64, progress=False, device=str(args.device),
+                out_dir=str(root/'runs'/'tiny'))
+    return make_config('synthetic', **{**base, **kw})
+
+
+# ---------------------------------------------------------------- otla
+def part_otla(args, rep, cap):
+    dev, cpu = args.device, torch.device('cpu')
+    sizes = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)}
+    for name, (n_r, n_p) in sizes.items():
+        for regime, scale in bench_otla.SCALES.items():
+            if cap.over(): rep.put('otla', 'stopped', f'time cap {cap.seconds} s'); return
+            P = bench_otla.probs_for(n_r, n_p, scale, 0, dev)
+            for dt in (torch.float32, torch.float64):
+                a, ia = sinkhorn_assign(P, 25., dtype=dt, return_info=True)
+                b, ib = sinkhorn_assign(P.cpu(), 25., dtype=dt, return_info=True)
+                agree = float((a.cpu() == b).double().mean())
+                rep.put('otla', f'{name} {regime} {str(dt)[6:]}: equal labels device/CPU',
+                        f'{agree:.4%} (sweeps {ia["iterations"]}/{ib["iterations"]}, converged {ia["converged"]}/{ib["converged"]})')
+    n_r, n_p = next(iter(sizes.values()))
+    P = bench_otla.probs_for(n_r, n_p, 1.0, 0, dev)
+    t, _ = bench_otla.timed(lambda: sinkhorn_assign(P, 25.), 1 if args.quick else 5, dev)
+    rep.put('otla', f'OTLA ms at {n_r:,} x {n_p} (float32, mid, on {dev.type})', t * 1e3)
+
+
+# ---------------------------------------------------------------- precision
+class _StepSyncCounter:
+    "A sampler wrapper counting CUDA sync-debug warnings raised while the steps of the batches it yields run."
+    def __init__(self, sampler): self.sampler, self.count, self.steps = sampler, 0, 0
+    def __len__(self): return len(self.sampler)
+    def set_epoch(self, e): self.sampler.set_epoch(e)
+    def __iter__(self):
+        for batch in self.sampler:
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter('always')
+                torch.cuda.set_sync_debug_mode('warn')
+                try: yield batch
+                finally: torch.cuda.set_sync_debug_mode('default')
+            self.count += sum('synchroniz' in str(x.message) for x in w); self.steps += 1
+
+
+def _epoch(cfg, data, init, device, count_syncs=False):
+    model = build_model(cfg, data.n_classes, device); model.load_state_dict(init)
+    s = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
+    s = _StepSyncCounter(s) if count_syncs else s
+    t = time.perf_counter(); _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device)
+    st['wall'] = time.perf_counter() - t
+    if count_syncs: st['host_syncs_per_step'] = s.count / max(s.steps, 1)
+    return model, st
+
+
+def part_precision(args, rep, cap):
+    dev, root = args.device, args.work
+    tiny_world(root)
+    fp32 = tiny_config(args, root, amp='never', channels_last='never', fused_adam='never')
+    data = prepare_data(fp32, dev)
+    init = {k: v.clone() for k, v in build_model(fp32, data.n_classes, dev).state_dict().items()}
+    _, ref = _epoch(fp32, data, init, dev)
+    rep.put('precision', 'float32 epoch loss', ref['loss'])
+    variants = [('bf16 + channels_last + fused Adam', dict(amp='always', channels_last='always', fused_adam='always'))]
+    if dev.type == 'cuda' or args.compile: variants.append(('the same + compile', dict(amp='always', channels_last='always', fused_adam='always', compile=True)))
+    else: rep.put('precision', 'compile', 'skipped on the CPU (about 1.5 minutes of compilation; --compile runs it)')
+    for name, kw in variants:
+        if cap.over(): rep.put('precision', 'stopped', f'time cap {cap.seconds} s'); return
+        _, st = _epoch(dataclasses.replace(fp32, **kw), data, init, dev, count_syncs=dev.type == 'cuda' and not kw.get('compile'))
+        rel = abs(st['loss'] - ref['loss']) / abs(ref['loss'])
+        finite = all(math.isfinite(st[k]) for k in ('loss', 'ce_v', 'ce_r', 'tri_v', 'tri_r'))
+        rep.put('precision', f'{name}: epoch loss', st['loss'])
+        rep.put('precision', f'{name}: finite, |rel. diff| <= {args.tol}', f'{finite and rel <= args.tol} (rel. diff {rel:.3g}, wall {st["wall"]:.1f} s)')
+        if 'host_syncs_per_step' in st: rep.put('precision', f'{name}: host syncs per training step', st['host_syncs_per_step'])
+
+
+# ---------------------------------------------------------------- evaluate
+def part_evaluate(args, rep, cap):
+    dev, root, cpu = args.device, args.work, torch.device('cpu')
+    tiny_world(root)
+    cfg = tiny_config(args, root, amp='never', channels_last='never', fused_adam='never', out_dir=str(root/'runs'/'eval'))
+    model = (load_run(cfg.out_dir) if (Path(cfg.out_dir)/'metrics.json').exists() else fit(cfg)).model
+    tf32 = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        res = {'device': evaluate(model.to(dev), cfg, dev)}
+        res['cpu'] = evaluate(model.to(cpu), dataclasses.replace(cfg, device='cpu'), cpu)
+        if dev.type == 'cuda': res['device bf16'] = evaluate(model.to(dev), dataclasses.replace(cfg, amp='always', channels_last='always'), dev)
+    finally: torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
+    def flat(r): return {f'{m}.{k}': v for m, d in r.items() for k, v in d.items() if k != 'trials'}
+    c = flat(res['cpu'])
+    for name in [k for k in res if k != 'cpu']:
+        diff = max(abs(v - c[k]) for k, v in flat(res[name]).items())
+        rep.put('evaluate', f'{name} vs CPU: max metric difference (percent points)', diff)
+        if name == 'device': rep.put('evaluate', 'device equals CPU within 1e-4 (float32, TF32 off)', diff <= 1e-4)
+    rep.put('evaluate', 'CPU all-search Rank-1 / mAP', f"{c['all.Rank-1']:.2f} / {c['all.mAP']:.2f}")
+
+
+# ---------------------------------------------------------------- speed and memory
+def _bench_args(args):
+    quick = args.quick
+    return argparse.Namespace(arch='resnet18' if quick else 'resnet50', size=[64, 32] if quick else [288, 144],
+                              steps=2 if quick else 30, warmup=1 if quick else 5, workers=1 if quick else args.workers,
+                              test_batch=64 if quick else 512, compile=False, mem_ids=[4, 8, 16])
+
+
+def part_speed(args, rep, cap):
+    dev, b = args.device, _bench_args(args)
+    counts = bench_train.QUICK if args.quick else bench_train.SYSU
+    data = bench_train.make_world(counts, tuple(b.size), dev)
+    t_ours, t_assign, t_otla, n_batches = bench_train.bench_ours(b, data, dev)
+    rep.put('speed', f"ours: images/s ({b.arch}, {b.size[0]}x{b.size[1]}, batch 4x(8+8))", 64 / t_ours)
+    rep.put('speed', f"prediction pass + OTLA over {counts['n_ir']:,} infrared images (s)", t_assign)
+    rep.put('speed', 'of which OTLA (ms)', t_otla * 1e3)
+    if not cap.over():
+        data_np = (data.vis_images.cpu().numpy(), data.ir_images.cpu().numpy(), data.vis_labels, data.n_classes)
+        if dev.type == 'cuda': data.vis_images = data.ir_images = None; torch.cuda.empty_cache()
+        t_ref = bench_train.bench_reference(b, data_np, dev)
+        rep.put('speed', f'reference style: images/s (fp32, PIL per image, {b.workers} workers)', 64 / t_ref)
+        rep.put('speed', 'speed-up of ours (images/s)', t_ref / t_ours)
+        rep.put('speed', f'epoch of {n_batches} batches: reference / ours incl. its OTLA step (s)',
+                f'{n_batches * t_ref:.1f} / {n_batches * t_ours + t_assign:.1f}')
+    if not cap.over():
+        dim = 512 if args.quick else 2048
+        fq, q_pids, q_cams, fg, g_pids, g_cams, trials = bench_eval.problem(dim, 2 if args.quick else 10)
+        t, _ = bench_eval.timed(bench_eval.rank_batched, dev, 1 if args.quick else 3, fq.to(dev), fg.to(dev), q_pids, g_pids, q_cams, g_cams, trials)
+        rep.put('speed', f'SYSU ranking, {len(trials)} trials, {len(q_pids):,} queries (ms, on {dev.type})', t * 1e3)
+
+
+def part_memory(args, rep, cap):
+    if args.device.type != 'cuda': rep.put('memory', 'skipped', 'CUDA only'); return
+    b = _bench_args(args)
+    data = bench_train.make_world(bench_train.SYSU, tuple(b.size), args.device)
+    for n_imgs, gib in bench_train.peak_memory(b, data, args.device, b.mem_ids):
+        rep.put('memory', f'batch {n_imgs}: peak GiB above the image cache', gib)
+
+
+# ---------------------------------------------------------------- evidence
+def part_evidence(args, rep, cap):
+    dev, root = args.device, args.work
+    if args.quick:
+        tiny_world(root)
+        cfg = tiny_config(args, root, epochs=2, out_dir=str(root/'runs'/'evidence'))
+    else:
+        t = time.perf_counter()
+        world = root/'sysu'
+        load_dataset('synthetic', str(world), size='sysu', workers=os.cpu_count())
+        rep.put('evidence', 'SYSU-sized world rendered (s)', time.perf_counter() - t)
+        cfg = make_config('sysu', dataset='synthetic', data_root=str(world), data_kw={'size': 'sysu'}, pretrained=False,
+                          cache_dir=str(root/'cache'), progress=False, device=str(dev), out_dir=str(root/'runs'/'evidence'))
+    deadline = time.perf_counter() + args.minutes * 60
+    rows, last = [], 0.
+    for epoch in range(cfg.epochs):
+        if epoch and time.perf_counter() + last > deadline: break
+        t = time.perf_counter(); fit(cfg, resume=epoch > 0, stop_after=1); last = time.perf_counter() - t
+        h = read_history(cfg.out_dir)[-1]
+        top = max(h['hist_otla']) / sum(h['hist_otla']); top_a = max(h['hist_argmax']) / sum(h['hist_argmax'])
+        rows.append(dict(epoch=h['epoch'], ir_acc_otla=h['ir_acc_otla'], ir_acc_argmax=h['ir_acc_argmax'], top_share_otla=top,
+                         top_share_argmax=top_a, epoch_s=h['epoch_time'], otla_ms=h['otla_time'] * 1e3, img_per_s=h['img_per_s']))
+        rep.put('evidence', f"epoch {h['epoch']}",
+                f"IR labels OTLA {h['ir_acc_otla']:.1%} / argmax {h['ir_acc_argmax']:.1%}; top label OTLA {top:.1%} / argmax "
+                f"{top_a:.1%}; epoch {h['epoch_time']:.1f} s ({h['img_per_s']:.0f} img/s); OTLA {h['otla_time'] * 1e3:.1f} ms "
+                f"({h['otla_iters']} sweeps)")
+    rep.put('evidence', 'per epoch', rows)
+    rep.put('evidence', 'epochs run', len(rows))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--out', required=True, help='folder for gpu_check.json and gpu_check.md')
+    ap.add_argument('--device', default='auto', help="'auto' (cuda if available), 'cuda', 'cuda:1', 'cpu'")
+    ap.add_argument('--quick', action='store_true', help='CI-sized: small problems, tiny world, ResNet-18 (seconds on a CPU)')
+    ap.add_argument('--minutes', type=float, default=2., help='budget of the evidence run')
+    ap.add_argument('--parts', nargs='*', default=list(PARTS), choices=PARTS)
+    ap.add_argument('--workers', type=int, default=16, help='DataLoader workers of the reference-style pipeline')
+    ap.add_argument('--tol', type=float, default=0.05, help='relative loss tolerance of the fast paths against float32')
+    ap.add_argument('--compile', action='store_true', help='also run the compile variant on the CPU')
+    ap.add_argument('--work', default=None, help='scratch folder for worlds, caches and runs (default: a temporary one)')
+    args = ap.parse_args(argv)
+    try: args.device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
+    except RuntimeError as e: ap.error(f'--device {args.device}: {e}')
+    if args.device.type == 'cuda' and not torch.cuda.is_available(): ap.error(f'--device {args.device}: CUDA is not available here')
+    if args.minutes <= 0: ap.error(f'--minutes {args.minutes}: expected a positive number')
+    scratch = None if args.work else tempfile.TemporaryDirectory(prefix='gpu-check-')
+    args.work = Path(args.work or scratch.name)
+    name = torch.cuda.get_device_name(args.device) if args.device.type == 'cuda' else (platform.processor() or 'cpu')
+    rep = Report(Path(args.out), dict(device_name=name, torch=torch.__version__, date=time.strftime('%Y-%m-%d'),
+                                      device=str(args.device), cpus=os.cpu_count(), quick=args.quick, python=platform.python_version()))
+    try:
+        for part in args.parts:
+            t, cap = time.perf_counter(), Cap(CAPS[part])
+            print(f'[gpu_check] {part} ...', flush=True)
+            try: globals()[f'part_{part}'](args, rep, cap)
+            except Exception as e:
+                rep.put(part, 'error', f'{type(e).__name__}: {e}'); traceback.print_exc()
+            rep.put(part, 'part time (s)', time.perf_counter() - t)
+            print(f'[gpu_check] {part}: {time.perf_counter() - t:.1f} s', flush=True)
+    finally:
+        if scratch: scratch.cleanup()
+    print(rep.markdown())
+    errors = [p for p, r in rep.data['parts'].items() if 'error' in r]
+    return 1 if errors else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
