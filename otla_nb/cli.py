@@ -50,7 +50,7 @@ def build_parser()->argparse.ArgumentParser:
     ps.add_argument('--quiet', action='store_true', help='no progress bars')
     _stage1_args(ps)
     e = sub.add_parser('eval', help='evaluate a run directory or checkpoint')
-    e.add_argument('--checkpoint', required=True, help='run directory or its checkpoint.pt')
+    e.add_argument('--checkpoint', required=True, help='a run directory (its checkpoint.pt) or a checkpoint file')
     e.add_argument('--device', default='auto'); e.add_argument('--trials', type=int, help='SYSU gallery trials')
     e.add_argument('--data-root', help='override the data folder recorded in the run')
     return p
@@ -133,7 +133,8 @@ def main(argv=None)->int:
         finally: ctx.close()
         if ctx.is_main: print(json.dumps(run.metrics, indent=1))
         return 0
-    run = load_run(Path(args.checkpoint).parent if args.checkpoint.endswith('.pt') else args.checkpoint)
+    try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
+    except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     over = {k: v for k, v in dict(trials=args.trials, data_root=args.data_root, device=args.device).items() if v is not None}
     cfg = TrainConfig.from_dict({**run.config.to_dict(), **over})
     metrics = evaluate(run.model.to(resolve_device(cfg.device)), cfg)

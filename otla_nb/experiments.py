@@ -12,14 +12,15 @@ import torch
 import matplotlib.pyplot as plt
 
 from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform
-from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device
+from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'experiment_config', 'config_key', 'cached_fit',
-           'main_metrics', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
-           'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
-           'plot_bars', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit', 'run_source_domain']
+           'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
+           'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
+           'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
+           'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
 def smoke_overrides(root=None)->dict:
@@ -95,25 +96,77 @@ def main_metrics(run, mode:str|None=None)->dict:
     m = test[mode or ('all' if 'all' in test else 'v2t')]
     return {k: m.get(k, np.nan) for k in ('Rank-1', 'Rank-10', 'Rank-20', 'mAP')}
 
+# %% ../nbs/09_experiments.ipynb #3f6bc400
+def run_threads(jobs:int=1, threads:int|None=None)->int:
+    "Torch threads per run: `threads`, or the machine's cores shared by `jobs` processes (at least 1)."
+    import os
+    if threads is not None:
+        if int(threads) < 1: raise ValueError(f"threads={threads!r}: expected a positive integer")
+        return int(threads)
+    return max(1, (os.cpu_count() or 1) // max(1, jobs))
+
+def _prepare_shared(cfgs:list):
+    "What runs share and would otherwise build at once on first use: the world, the training image caches, a warm start."
+    seen = set()
+    for c in cfgs:
+        k = json.dumps([c.dataset, c.data_root, c.data_kw, c.img_h, c.img_w, c.cache_dir, c.arch, c.pretrained], default=str)
+        if k in seen: continue
+        seen.add(k); prepare_data(c, torch.device('cpu')); resolve_pretrained(c)
+
+def _fit_in_process(cfg_dict:dict, name:str, threads:int)->str:
+    "One cached run with `threads` torch threads (also the entry point of a worker process); its run directory."
+    before = torch.get_num_threads(); torch.set_num_threads(threads)
+    try: return str(cached_fit(TrainConfig.from_dict(cfg_dict), name).out_dir)
+    finally: torch.set_num_threads(before)
+
+# %% ../nbs/09_experiments.ipynb #9e50d71d
+def fit_all(jobs_list:list,          # (TrainConfig, name) pairs, as `cached_fit` takes them
+            jobs:int|None=1,         # processes at once; None: one per CPU core (CPU runs) or 1 (a GPU run)
+            threads:int|None=None    # torch threads per run; None: `run_threads(jobs)`
+           )->list:                  # the runs, in the order given
+    "Train (or reuse) every run of a grid, one by one or in `jobs` processes; the same numbers either way."
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+    import otla_nb.experiments as this   # workers import the function from the package
+    if jobs is None:
+        on_gpu = any(resolve_device(c.device).type == 'cuda' for c, _ in jobs_list)
+        jobs = 1 if on_gpu else (os.cpu_count() or 1)
+    if int(jobs) < 1: raise ValueError(f"jobs={jobs!r}: expected a positive integer or None")
+    jobs, threads = min(int(jobs), max(1, len(jobs_list))), run_threads(jobs, threads)
+    args = [(c.to_dict(), n, threads) for c, n in jobs_list]
+    if jobs == 1: dirs = [this._fit_in_process(*a) for a in args]
+    else:
+        _prepare_shared([c for c, n in jobs_list if not (Path(c.out_dir)/f'{n}-{config_key(c)}'/'metrics.json').exists()])
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
+            dirs = list(ex.map(this._fit_in_process, *zip(*args)))
+    return [load_run(d) for d in dirs]
+
+# %% ../nbs/09_experiments.ipynb #6eab22b9
 def run_ablation(base:TrainConfig,               # from `experiment_config`
                  settings=('semi',),             # columns of Table 2 to run: 'semi' (SSVI), 'unsupervised' (USVI)
                  seeds=(0,),                     # one run per seed; the table shows the mean and the spread
-                 rows=ABLATION_ROWS)->pd.DataFrame: # one line per (setting, row, seed)
+                 rows=ABLATION_ROWS,
+                 jobs:int|None=1,                # runs trained at once (processes); None: one per CPU core
+                 threads:int|None=None           # torch threads per run; None: the cores shared by `jobs`
+                )->pd.DataFrame:                 # one line per (setting, row, seed)
     "Run (or reuse) every row of Table 2 for every setting and seed; return the long-form results."
+    grid = [(setting, row, seed) for setting in settings for row in rows for seed in seeds]
+    cfgs = [(TrainConfig.from_dict({**base.to_dict(), 'setting': setting, 'seed': seed,
+                                    'use_grl': grl, 'use_pal': pal, 'use_otla': otla}), f'ablation-{setting}-{order}-s{seed}')
+            for setting, (order, name, grl, pal, otla), seed in grid]
     out = []
-    for setting in settings:
-        for order, name, grl, pal, otla in rows:
-            for seed in seeds:
-                cfg = TrainConfig.from_dict({**base.to_dict(), 'setting': setting, 'seed': seed,
-                                             'use_grl': grl, 'use_pal': pal, 'use_otla': otla})
-                run = cached_fit(cfg, f'ablation-{setting}-{order}-s{seed}')
-                last = run.history[-1]
-                out.append(dict(setting=setting, order=order, approach=name, seed=seed, **main_metrics(run),
-                                ir_label_acc=None if last['ir_acc_otla'] is None else
-                                    100 * (last['ir_acc_otla'] if otla else last['ir_acc_argmax']),
-                                train_s=sum(h['epoch_time'] for h in run.history), run_dir=str(run.out_dir)))
+    for (setting, (order, name, grl, pal, otla), seed), run in zip(grid, fit_all(cfgs, jobs, threads)):
+        last = run.history[-1]
+        out.append(dict(setting=setting, order=order, approach=name, seed=seed, **main_metrics(run),
+                        ir_label_acc=None if last['ir_acc_otla'] is None else
+                            100 * (last['ir_acc_otla'] if otla else last['ir_acc_argmax']),
+                        ir_label_acc_otla=None if last['ir_acc_otla'] is None else 100 * last['ir_acc_otla'],
+                        ir_label_acc_argmax=None if last['ir_acc_argmax'] is None else 100 * last['ir_acc_argmax'],
+                        train_s=sum(h['epoch_time'] for h in run.history), run_dir=str(run.out_dir)))
     return pd.DataFrame(out)
 
+# %% ../nbs/09_experiments.ipynb #7d779411
 def ablation_table(results:pd.DataFrame, with_paper:bool=False)->pd.DataFrame:
     "Table 2 layout: mean over seeds (± std when several), one column block per setting; the paper's beside if asked."
     cols = ['Rank-1', 'Rank-10', 'Rank-20', 'mAP']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #e8ee6949
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, platform, random, sys, tempfile, time, warnings
+import dataclasses, hashlib, json, math, os, platform, random, shutil, sys, tempfile, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 from .data import (VISIBLE, INFRARED, load_dataset, ImageCache, CrossModalIdentitySampler,
                           train_transform, test_transform, sysu_query, sysu_gallery)
 from .model import DEN, grl_coeff
+from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
 from .metrics import eval_sysu, eval_sysu_trials, eval_regdb, summarize
@@ -23,11 +24,11 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'TrainConfig', 'make_config', 'n_shards', 'fast_path_on',
-           'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data', 'build_model',
-           'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
-           'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run',
-           'fit', 'load_run']
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'TrainConfig', 'make_config', 'n_shards',
+           'fast_path_on', 'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data',
+           'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
+           'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json',
+           'read_history', 'load_checkpoint', 'Run', 'fit', 'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -52,7 +53,7 @@ class TrainConfig:
     use_pal:bool=True               # prediction alignment loss (L_a, Eq. 10)
     use_otla:bool=True              # infrared labels by OTLA (Eq. 3-5); False: classifier argmax
     arch:str='resnet50'             # torchvision ResNet
-    pretrained:bool|str=True        # ImageNet weights (True), a local .pth, or False
+    pretrained:bool|str=True        # ImageNet weights (True), a local .pth, 'synthetic' (the cached warm start, `otla_nb.warmstart`), or False
     img_h:int=288; img_w:int=144    # training and test image size
     epochs:int=80                   # training epochs
     lr:float=3.5e-3                 # learning rate of the new heads
@@ -203,11 +204,19 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     labels = load_visible_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true
     return TrainData(vis_u8, ir_u8, labels, ir_true, vis_true, int(labels.max()) + 1, ds)
 
+# %% ../nbs/06_train.ipynb #b03023bc
+def resolve_pretrained(cfg:TrainConfig)->bool|str:
+    "`cfg.pretrained`, with 'synthetic' replaced by the cached warm start's file (trained on first use, under `cache_dir`'s parent)."
+    if cfg.pretrained != 'synthetic': return cfg.pretrained
+    root = Path(cfg.cache_dir).parent if cfg.cache_dir else None
+    return str(warm_start(WarmStartConfig(arch=cfg.arch, img_h=cfg.img_h, img_w=cfg.img_w), root, progress=cfg.progress))
+
 # %% ../nbs/06_train.ipynb #b56cd492
 def build_model(cfg:TrainConfig, n_classes:int, device)->DEN:
     "DEN for this configuration, on `device` (channels_last per `cfg.channels_last`, backbone compiled if `cfg.compile`)."
+    pretrained = resolve_pretrained(cfg)
     torch.manual_seed(cfg.seed)
-    model = DEN(n_classes, arch=cfg.arch, pretrained=cfg.pretrained, modality_classifier=cfg.use_grl).to(device)
+    model = DEN(n_classes, arch=cfg.arch, pretrained=pretrained, modality_classifier=cfg.use_grl).to(device)
     if fast_path_on(cfg, device, 'channels_last'): model = model.to(memory_format=torch.channels_last)
     if cfg.compile:   # the backbone (stem + 4 stages) as one compiled function; parameter names and checkpoints unchanged
         model.stages = torch.compile(model.stages)
@@ -449,6 +458,11 @@ def atomic_write(path, write):
         write(tmp)
         with open(tmp, 'rb') as f: os.fsync(f.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:   # a full disk surfaces from torch.save as a RuntimeError ("unexpected pos ...")
+        if os.path.exists(tmp): os.remove(tmp)
+        free = shutil.disk_usage(path.parent).free
+        raise OSError(f"could not write {path}: {e}. {free / 2**20:.0f} MiB are free in {path.parent}; free space "
+                      f"(or choose another folder) and run again (a run resumes from its last complete checkpoint)") from e
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)
         raise
@@ -462,12 +476,21 @@ def read_history(run_dir)->list:
     p = Path(run_dir)/'history.jsonl'
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
+CHECKPOINT_KEYS = ('epoch', 'step', 'model', 'optim', 'bank', 'config', 'n_classes')
+
 def load_checkpoint(path, map_location='cpu')->dict:
-    "Load a run checkpoint safely (`weights_only=True`)."
+    "Load a run checkpoint safely (`weights_only=True`): a run directory means its `checkpoint.pt`, a file exactly that file."
     path = Path(path)
     if path.is_dir(): path = path/'checkpoint.pt'
-    if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} not found: expected a run directory or its checkpoint.pt")
-    return torch.load(path, map_location=map_location, weights_only=True)
+    if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} not found: expected a run directory or a checkpoint file")
+    what = (f"Nothing half-written is ever left under a checkpoint's name, so the file was damaged or copied incompletely "
+            f"afterwards: restore it, or delete it (and the run's history.jsonl) to train the run from scratch")
+    try: ck = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:   # truncated, empty or foreign files raise RuntimeError, EOFError, UnpicklingError, ...
+        raise ValueError(f"{path} is not a readable otla-nb checkpoint ({type(e).__name__}, {path.stat().st_size} bytes). {what}") from None
+    missing = [k for k in CHECKPOINT_KEYS if not isinstance(ck, dict) or k not in ck]
+    if missing: raise ValueError(f"{path} is not an otla-nb checkpoint: it lacks {missing}. {what}")
+    return ck
 
 # %% ../nbs/06_train.ipynb #2ff94be3
 @dataclass
@@ -548,12 +571,15 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     return Run(out, model, history, metrics, cfg, bank)
 
 def load_run(run_dir, device='cpu')->Run:
-    "Reopen a run directory: configuration, history, metrics and the last checkpoint's model."
-    run_dir = Path(run_dir)
-    ck = load_checkpoint(run_dir, device)
+    "Reopen a run: a directory (its `checkpoint.pt`, history and metrics) or exactly the checkpoint file named."
+    path = Path(run_dir)
+    ck = load_checkpoint(path, device)
+    own = path.is_dir() or path.name == 'checkpoint.pt'    # another file's weights are not the directory's history
+    run_dir = path if path.is_dir() else path.parent
     cfg = TrainConfig.from_dict(ck['config'])
     model = DEN(ck['n_classes'], arch=cfg.arch, pretrained=False, modality_classifier=cfg.use_grl)
     model.load_state_dict(ck['model']); model.to(device)
     m = run_dir/'metrics.json'
     bank = LabelBank(len(ck['bank']['labels']), ck['n_classes']); bank.load_state_dict(ck['bank'])
-    return Run(run_dir, model, read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}, cfg, bank)
+    history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
+    return Run(run_dir, model, history, metrics, cfg, bank)
