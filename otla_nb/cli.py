@@ -57,8 +57,9 @@ def build_parser()->argparse.ArgumentParser:
 
 def _stage1_args(p):
     "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
-    p.add_argument('--source', default='market1501', choices=list(SOURCES) + ['none'],
-                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no --visible-labels")
+    p.add_argument('--source', default=None, choices=list(SOURCES) + ['none'],
+                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no --visible-labels "
+                        "(default: market1501, rendered synthetic, for the synthetic world; a real target must name it)")
     p.add_argument('--source-root', help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
     p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
 
@@ -70,12 +71,22 @@ def _pairs(items, flag)->dict:
         k, v = item.split('=', 1); kw[k.strip()] = _value(v)
     return kw
 
+def _check_trial(args):
+    "`--trial` picks a RegDB split, 1 to 10; other sets have none."
+    if args.trial is None: return
+    if args.dataset != 'regdb':
+        raise ValueError(f"--trial {args.trial}: only RegDB has splits (1-10); {args.dataset}'s gallery draws are --set trials=N")
+    if not 1 <= args.trial <= 10: raise ValueError(f"--trial {args.trial}: RegDB's splits are 1 to 10")
+
 def train_config(args)->TrainConfig:
     "The `TrainConfig` that `otla train` flags describe (unsupervised without labels: stage 1's `<out-dir>/stage1/labels.npy`)."
     kw = dict(setting=args.setting, out_dir=args.out_dir, progress=not args.quiet)
     if args.setting == 'unsupervised' and args.visible_labels is None: kw['visible_labels'] = str(Path(args.out_dir)/'stage1'/'labels.npy')
     for k in ('data_root', 'visible_labels', 'epochs', 'arch', 'device', 'seed'):
         if getattr(args, k) is not None: kw[k] = getattr(args, k)
+    for k in ('data_root', 'visible_labels'):   # stored resolved, so `otla eval` finds them from any folder
+        if kw.get(k): kw[k] = str(Path(kw[k]).expanduser().resolve())
+    _check_trial(args)
     if args.pretrained is not None: kw['pretrained'] = {'true': True, 'false': False}.get(args.pretrained.lower(), args.pretrained)
     if args.no_grl: kw['use_grl'] = False
     if args.no_pal: kw['use_pal'] = False
@@ -87,9 +98,16 @@ def train_config(args)->TrainConfig:
 
 def stage1_config(args, train_cfg:TrainConfig)->PseudoConfig:
     "The stage 1 `PseudoConfig` of `otla train --setting unsupervised` (or `otla pseudo`): target from `train_cfg`."
+    source = args.source
+    if source is None:
+        if train_cfg.dataset != 'synthetic' and args.source_root is None:
+            raise ValueError("the unsupervised setting needs visible labels; give them one of three ways: --visible-labels FILE "
+                             "(a .npy of one label per visible training image), --source market1501|dukemtmc|msmt17 --source-root DIR "
+                             "(stage 1 UDA from that labelled RGB set), or --source none (stage 1 clusters the target alone)")
+        source = 'market1501'
     kw = dict(source_root=args.source_root, out_dir=str(Path(args.out_dir)/'stage1') if args.command == 'train' else args.out_dir)
     kw.update(_pairs(args.stage1_set, '--stage1-set'))
-    try: return pseudo_config_for(train_cfg, None if args.source == 'none' else args.source, **kw)
+    try: return pseudo_config_for(train_cfg, None if source == 'none' else source, **kw)
     except TypeError as e: raise ValueError(f"--stage1-set: {e}") from None
 
 def _pseudo_train_config(args)->TrainConfig:
@@ -97,6 +115,7 @@ def _pseudo_train_config(args)->TrainConfig:
     kw = dict(out_dir=args.out_dir, progress=not args.quiet)
     for k in ('data_root', 'device', 'seed'):
         if getattr(args, k) is not None: kw[k] = getattr(args, k)
+    _check_trial(args)
     if args.trial is not None: kw['data_kw'] = {**PRESETS[args.dataset].get('data_kw', {}), 'trial': args.trial}
     return make_config(args.dataset, **kw)
 

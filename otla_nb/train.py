@@ -91,13 +91,18 @@ class TrainConfig:
     def __post_init__(self):
         self.milestones = tuple(self.milestones)
         for k in FAST_PATHS: setattr(self, k, _fast_path(getattr(self, k), k))
+        if self.device != 'auto':
+            try: torch.device(self.device)
+            except (RuntimeError, TypeError): raise ValueError(f"device={self.device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
         if self.predict_mode not in PREDICT_MODES:
             raise ValueError(f"predict_mode={self.predict_mode!r}: expected one of {PREDICT_MODES}")
         if self.setting not in SETTINGS: raise ValueError(f"setting={self.setting!r}: expected one of {SETTINGS}")
         if self.setting == 'unsupervised' and not self.visible_labels:
             raise ValueError("setting='unsupervised' needs visible_labels: a .npy file with one label per visible training image")
         for k in ('epochs', 'n_ids', 'n_vis', 'n_ir', 'num_size', 'img_h', 'img_w', 'test_batch', 'trials'):
-            if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"{k}={v!r}: expected a positive integer")
         if self.n_ids < 2: raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
         if self.shards is not None: n_shards(self, 1)
         if self.lr <= 0 or self.delta <= 0: raise ValueError(f"lr and delta must be positive, got lr={self.lr}, delta={self.delta}")
@@ -163,7 +168,8 @@ def lr_at(epoch:int,        # 0-based epoch
 def resolve_device(device:str='auto')->torch.device:
     "'auto' → CUDA when available, else CPU."
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    dev = torch.device(device)
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device={device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={device!r}: CUDA is not available here")
     return dev
 
