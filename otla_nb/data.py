@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #5053de7e
 from __future__ import annotations
-import os, re, json, math, random, hashlib, zlib, tempfile, shutil, collections, dataclasses
+import os, re, json, math, random, hashlib, zlib, tempfile, shutil, collections, contextlib, dataclasses
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
@@ -484,8 +484,12 @@ class ImageCache:
         digest = fingerprint(paths, size)
         if not rebuild and (c := cls.load(cache_dir, key, size, digest)) is not None: return c
         npy, man = cls.files(cache_dir, key, size)
-        _rm(man, npy)                               # manifest first: a half-replaced cache never looks valid
-        m = _write_cache(paths, size, npy, man, digest, workers, chunk, progress, key)
+        with _folder_lock(cache_dir):               # one builder at a time (parallel runs, torchrun ranks): the others wait
+            if not rebuild and (c := cls.load(cache_dir, key, size, digest)) is not None: return c
+            for t in [*cache_dir.glob(f'.{npy.stem}.*.npy.tmp'), *cache_dir.glob(f'.{man.stem}.*.json.tmp')]:
+                t.unlink(missing_ok=True)           # left by a killed build of this cache; no build of it runs now
+            _rm(man, npy)                           # manifest first: a half-replaced cache never looks valid
+            m = _write_cache(paths, size, npy, man, digest, workers, chunk, progress, key)
         return cls(npy, m)
 
     def __len__(self)->int: return len(self.array)
@@ -501,6 +505,16 @@ class ImageCache:
         return out
 
 # %% ../nbs/00_data.ipynb #1e573a04
+@contextlib.contextmanager
+def _folder_lock(folder:Path):
+    "An exclusive advisory lock on `folder` for the duration of the block (POSIX `flock`; none where `fcntl` is missing)."
+    try: import fcntl
+    except ImportError: yield; return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX); yield
+    finally: os.close(fd)                           # closing the descriptor releases the lock
+
 def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int, progress:bool, key:str)->dict:
     "Decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write the manifest; clean up on failure."
     fd, tmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{npy.stem}.', suffix='.npy.tmp'); os.close(fd)

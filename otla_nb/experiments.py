@@ -16,22 +16,33 @@ from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_dat
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
-__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'experiment_config', 'config_key', 'cached_fit',
-           'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
-           'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
-           'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
+__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'cleanup_smoke', 'experiment_config',
+           'config_key', 'cached_fit', 'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table',
+           'history_frame', 'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches',
+           'plot_attention', 'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
            'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
+_SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
+
 def smoke_overrides(root=None)->dict:
     "Settings that shrink an experiment to seconds when run under `nbdev_test` (env IN_TEST); {} otherwise."
-    import atexit, os, shutil, tempfile
+    import os, tempfile
     if not os.environ.get('IN_TEST'): return {}
-    if root is None:   # a scratch world, removed when the process (the test kernel) exits
-        root = tempfile.mkdtemp(prefix='otla-smoke-'); atexit.register(shutil.rmtree, root, ignore_errors=True)
+    if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
+        root = tempfile.mkdtemp(prefix='otla-smoke-'); _SMOKE_ROOTS.append(root)
     root = Path(root)
     return dict(epochs=2, data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'),
                 img_h=32, img_w=16, max_batches=2, trials=2, progress=False)
+
+# %% ../nbs/09_experiments.ipynb #b8ca19e0
+def cleanup_smoke()->list:
+    "Remove the scratch folders `smoke_overrides` made in this process (the experiment notebooks' last cell); their paths."
+    import shutil
+    gone = list(_SMOKE_ROOTS)
+    for r in gone: shutil.rmtree(r, ignore_errors=True)
+    _SMOKE_ROOTS.clear()
+    return gone
 
 # %% ../nbs/09_experiments.ipynb #5242fc0e
 def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or regdb

@@ -24,8 +24,8 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'TrainConfig', 'make_config', 'n_shards',
-           'fast_path_on', 'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data',
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
+           'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data',
            'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
            'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json',
            'read_history', 'load_checkpoint', 'Run', 'fit', 'load_run']
@@ -483,6 +483,7 @@ def read_history(run_dir)->list:
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
 CHECKPOINT_KEYS = ('epoch', 'step', 'model', 'optim', 'bank', 'config', 'n_classes')
+RUN_FILES = ('config.json', 'history.jsonl', 'checkpoint.pt', 'metrics.json')   # what `fit` writes into a run directory
 
 def load_checkpoint(path, map_location='cpu')->dict:
     "Load a run checkpoint safely (`weights_only=True`): a run directory means its `checkpoint.pt`, a file exactly that file."
@@ -552,7 +553,11 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         start, step, history = ck['epoch'], ck['step'], read_history(out)[:ck['epoch']]
         if not sup and start > 0: sampler.set_ir_labels(bank.labels.cpu().numpy())
     fwd = wrap_ddp(model, ctx, cfg.sync_bn); model = getattr(fwd, 'module', fwd)
-    if main: out.mkdir(parents=True, exist_ok=True); write_json(out/'config.json', cfg.to_dict())
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in RUN_FILES:                           # temporaries of a write that a kill interrupted
+            for t in out.glob(f'.{name}.*.tmp'): t.unlink(missing_ok=True)
+        write_json(out/'config.json', cfg.to_dict())
     bar = tqdm(range(start, cfg.epochs), desc='epochs', disable=not rcfg.progress, initial=start, total=cfg.epochs)
     for i, epoch in enumerate(bar):
         if stop_after is not None and i >= stop_after: return Run(out, model, history, {}, cfg, bank)
