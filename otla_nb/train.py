@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .data import (VISIBLE, INFRARED, load_dataset, ImageCache, CrossModalIdentitySampler,
                           train_transform, test_transform, sysu_query, sysu_gallery)
-from .model import DEN, grl_coeff
+from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
@@ -27,8 +27,8 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 __all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
            'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data',
            'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
-           'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'evaluate', 'atomic_write', 'write_json',
-           'read_history', 'load_checkpoint', 'Run', 'fit', 'load_run']
+           'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'test_sets', 'evaluate', 'atomic_write',
+           'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit', 'check_run', 'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -203,11 +203,11 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
     vis, ir = ds.records('train', VISIBLE), ds.records('train', INFRARED)
     if not vis or not ir: raise ValueError(f"{cfg.dataset}: the training split needs both visible and infrared images")
+    vis_true = np.array([r.pid for r in vis], dtype=np.int64); ir_true = np.array([r.pid for r in ir], dtype=np.int64)
+    labels = load_visible_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true   # before any image is read
     size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
     vis_u8 = ds.images('train', VISIBLE, size, **kw).to_tensor(device)
     ir_u8 = ds.images('train', INFRARED, size, **kw).to_tensor(device)
-    vis_true = np.array([r.pid for r in vis], dtype=np.int64); ir_true = np.array([r.pid for r in ir], dtype=np.int64)
-    labels = load_visible_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true
     return TrainData(vis_u8, ir_u8, labels, ir_true, vis_true, int(labels.max()) + 1, ds)
 
 # %% ../nbs/06_train.ipynb #b03023bc
@@ -430,24 +430,32 @@ def _trial_stats(results:list)->dict:
     mean = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
     return {**mean, 'trials': results}
 
+def test_sets(cfg:TrainConfig, ds)->dict:
+    "The test images `evaluate` extracts, {cache key: paths}: RegDB each modality; SYSU layout the queries and every trial's gallery at once."
+    tag = f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}"   # cache names per data folder
+    if cfg.dataset == 'regdb':
+        return {f'{tag}-test-m{m}': [r.path for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
+    union = sorted({p for mode in ('all', 'indoor') for t in range(cfg.trials) for p in sysu_gallery(ds.root, mode=mode, trial=t)[0]})
+    return {f'{tag}-query': sysu_query(ds.root)[0], f'{tag}-gallery': union}
+
 def evaluate(model:DEN, cfg:TrainConfig, device=None, dataset=None)->dict:
     "Test metrics (percent) of `model` under the data set's protocol: SYSU all/indoor over trials, RegDB both directions."
     device = resolve_device(cfg.device) if device is None else device
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw) if dataset is None else dataset
-    tag = f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}"   # cache names per data folder
+    keys = list(test_sets(cfg, ds))
     if cfg.dataset == 'regdb':   # each modality's features once, used by both directions
         recs = {m: [r for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
-        feats = {m: extract(model, [r.path for r in recs[m]], cfg, device, f'{tag}-test-m{m}') for m in recs}
+        feats = {m: extract(model, [r.path for r in recs[m]], cfg, device, k) for m, k in zip((VISIBLE, INFRARED), keys)}
         pids = {m: [r.pid for r in recs[m]] for m in recs}
         return {d: _summary(*eval_regdb(-feats[q] @ feats[g].T, pids[q], pids[g]))   # ranked on the features' device
                 for d, (q, g) in {'v2t': (VISIBLE, INFRARED), 't2v': (INFRARED, VISIBLE)}.items()}
     root, out = ds.root, {}
     qp, qi, qc = sysu_query(root)
-    fq = extract(model, qp, cfg, device, f'{tag}-query')
+    fq = extract(model, qp, cfg, device, keys[0])
     draws = {mode: [sysu_gallery(root, mode=mode, trial=t) for t in range(cfg.trials)] for mode in ('all', 'indoor')}
     meta = {p: (i, c) for trials in draws.values() for gp, gi, gc in trials for p, i, c in zip(gp, gi, gc)}
     union = sorted(meta); pos = {p: i for i, p in enumerate(union)}
-    fg = extract(model, union, cfg, device, f'{tag}-gallery')   # every gallery image of every trial, once
+    fg = extract(model, union, cfg, device, keys[1])   # every gallery image of every trial, once
     dist = -fq @ fg.T                                            # on the device, once for both modes
     g_ids, g_cams = np.array([meta[p][0] for p in union]), np.array([meta[p][1] for p in union])
     for mode, trials in draws.items():
@@ -521,6 +529,22 @@ def fit(cfg:TrainConfig,        # the run's configuration
     try: return _fit(cfg, resume, stop_after, ctx)
     finally: ctx.close()
 
+def check_run(cfg:TrainConfig):
+    "What a run needs that can be checked before any image is read: a folder it can write, and its initial weights."
+    out = Path(cfg.out_dir)
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"out_dir={str(out)!r} is a file: expected a folder for the run")
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out/f'.write-test.{os.getpid()}.tmp'; probe.write_bytes(b''); probe.unlink()
+    except OSError as e:
+        raise PermissionError(f"out_dir={str(out)!r}: cannot write a run there ({e.strerror or e}); expected a writable folder") from None
+    if made: out.rmdir()                                 # created again when the run writes its configuration
+    p = cfg.pretrained
+    if p is True and not imagenet_weights_path(cfg.arch).is_file(): imagenet_state_dict(cfg.arch)   # fetched, or a clear error
+    elif isinstance(p, str) and p != 'synthetic' and not Path(p).is_file():
+        raise FileNotFoundError(f"pretrained={p!r}: no such weights file; expected a torchvision ResNet .pth, True, False or 'synthetic'")
+
 def _same_config(saved:dict, cfg:TrainConfig)->bool:
     "Does a checkpoint's configuration (fields added since filled with their defaults) equal `cfg`?"
     try: return TrainConfig.from_dict(saved).to_dict() == cfg.to_dict()
@@ -534,11 +558,15 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     ck_path = out/'checkpoint.pt'
     if not resume and (out/'config.json').exists():
         raise FileExistsError(f"{out} already holds a run: pass resume=True to continue it, or choose another out_dir")
+    if main: check_run(cfg)                              # the output folder and the weights, before any image is read
     ctx.barrier()                                        # every rank has checked before rank 0 writes
     rcfg = cfg if main else dataclasses.replace(cfg, progress=False)   # only rank 0 shows progress
     if not main: ctx.barrier()                           # rank 0 renders / caches the data first
     data = prepare_data(rcfg, device)
-    if main: ctx.barrier()
+    if main:                                             # the test images too: an unreadable one stops the run now, not after the last epoch
+        for key, paths in test_sets(cfg, data.dataset).items():
+            ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key, workers=cfg.workers, progress=rcfg.progress)
+        ctx.barrier()
     model, losses = build_model(cfg, data.n_classes, device), Losses(cfg)
     opt = build_optimizer(model, cfg)
     bank = LabelBank(len(data.ir_true), data.n_classes, device=device)
