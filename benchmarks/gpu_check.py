@@ -24,9 +24,8 @@ Parts, each with its own time cap (seconds, `--caps`), in this order:
 numpy, scipy, pillow and fastcore (otla_nb's imports); not papermill, nbdev or POT. No assertions on time: a part
 that fails records its error and the next part runs.
 """
-import argparse, dataclasses, json, math, os, platform, statistics, sys, tempfile, time, traceback, warnings
+import argparse, dataclasses, json, math, os, platform, sys, tempfile, time, traceback, warnings
 from pathlib import Path
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,9 +76,6 @@ class Cap:
     def left(self)->float: return math.inf if self.seconds is None else self.seconds - (time.perf_counter() - self.t0)
 
 
-def sync(device): bench_train.sync(device)
-
-
 def tiny_world(root:Path):
     "The tiny synthetic world, rendered once into `root`."
     return load_dataset('synthetic', str(root/'tiny'), size='tiny').root
@@ -95,7 +91,7 @@ def tiny_config(args, root:Path, **kw):
 
 # ---------------------------------------------------------------- otla
 def part_otla(args, rep, cap):
-    dev, cpu = args.device, torch.device('cpu')
+    dev = args.device
     sizes = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)}
     for name, (n_r, n_p) in sizes.items():
         for regime, scale in bench_otla.SCALES.items():

@@ -498,8 +498,8 @@ def load_checkpoint(path, map_location='cpu')->dict:
     path = Path(path)
     if path.is_dir(): path = path/'checkpoint.pt'
     if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} not found: expected a run directory or a checkpoint file")
-    what = (f"Nothing half-written is ever left under a checkpoint's name, so the file was damaged or copied incompletely "
-            f"afterwards: restore it, or delete it (and the run's history.jsonl) to train the run from scratch")
+    what = ("Nothing half-written is ever left under a checkpoint's name, so the file was damaged or copied incompletely "
+            "afterwards: restore it, or delete it (and the run's history.jsonl) to train the run from scratch")
     try: ck = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:   # truncated, empty or foreign files raise RuntimeError, EOFError, UnpicklingError, ...
         raise ValueError(f"{path} is not a readable otla-nb checkpoint ({type(e).__name__}, {path.stat().st_size} bytes). {what}") from None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_warmstart.ipynb #40aff315
 from __future__ import annotations
-import dataclasses, hashlib, json, os, time
+import hashlib, json, os, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
