@@ -72,6 +72,14 @@ def _need_file(path, what:str, layout:str)->Path:
     if not p.is_file(): raise _missing(p, what, layout)
     return p
 
+def _read_lines(path, what:str, layout:str)->list:
+    "The lines of a text file of the layout; a missing, binary or non-UTF-8 file is an error naming it."
+    f = _need_file(path, what, layout)
+    try: return f.read_text(encoding='utf-8').splitlines()
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{f}: not a text file ({e.reason} at byte {e.start}); expected the {what} of the layout:\n"
+                         f"{LAYOUTS[layout]}") from None
+
 # %% ../nbs/00_data.ipynb #236b8078
 SYSU_RGB_CAMS, SYSU_IR_CAMS = (1, 2, 4, 5), (3, 6)
 SYSU_GALLERY_CAMS = {'all': (1, 2, 4, 5), 'indoor': (1, 2)}
@@ -87,8 +95,8 @@ def sysu_ids(root, # SYSU-MM01 root folder
              split:str # 'train', 'val' or 'test'
             )->list:   # the ids listed in `exp/<split>_id.txt`, as ints
     "The person ids of one SYSU-MM01 split, read from `exp/<split>_id.txt`."
-    f = _need_file(Path(root)/'exp'/f'{split}_id.txt', f'SYSU-MM01 id list ({split})', 'sysu')
-    lines = f.read_text().splitlines()
+    f = Path(root)/'exp'/f'{split}_id.txt'
+    lines = _read_lines(f, f'SYSU-MM01 id list ({split})', 'sysu')
     try: return [int(y) for y in lines[0].split(',')]
     except (IndexError, ValueError):
         raise ValueError(f"{f}: cannot parse {lines[:1]}; expected one line of comma-separated integer ids") from None
@@ -172,9 +180,8 @@ def read_label_file(path,               # a list file of lines 'relative/path la
                     layout:str='regdb', # which layout to quote when the file is missing
                    )->tuple:            # (relative paths, int labels)
     "Parse a 'relative/path label' list file; blank lines are skipped, any other bad line raises naming file and line."
-    f = _need_file(path, 'list file', layout)
-    rels, labels = [], []
-    for n, line in enumerate(f.read_text().splitlines(), 1):
+    f, rels, labels = Path(path), [], []
+    for n, line in enumerate(_read_lines(f, 'list file', layout), 1):
         if not line.strip(): continue
         parts = line.split()
         try:
@@ -182,6 +189,7 @@ def read_label_file(path,               # a list file of lines 'relative/path la
             rels.append(parts[0]); labels.append(int(parts[1]))
         except ValueError:
             raise ValueError(f"{f}, line {n}: cannot parse {line!r}; expected 'relative/path label' (label an integer)") from None
+    if not rels: raise ValueError(f"{f}: the list is empty; expected lines 'relative/path label'")
     return rels, labels
 
 def regdb_split(root=None,              # RegDB root folder

@@ -17,10 +17,10 @@ from .losses import PredictionAlignmentLoss
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'cleanup_smoke', 'experiment_config',
-           'config_key', 'cached_fit', 'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table',
-           'history_frame', 'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches',
-           'plot_attention', 'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
-           'run_source_domain']
+           'check_parameters', 'config_key', 'cached_fit', 'main_metrics', 'run_threads', 'fit_all', 'run_ablation',
+           'ablation_table', 'history_frame', 'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time',
+           'attention_batches', 'plot_attention', 'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides',
+           'cached_stage1', 'usvi_fit', 'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
@@ -71,6 +71,27 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     cfg.out_dir = str(Path(out_dir))
     return cfg
+
+# %% ../nbs/09_experiments.ipynb #c64d6287
+_PARAM_TYPES = (bool, int, float, str, list, tuple, dict, type(None))
+_KERNEL_NAMES = {'In', 'Out'}     # IPython's input and output history
+
+def check_parameters(ns:dict,        # the notebook's namespace: `globals()`
+                     known:str|list  # the names its `parameters` cell defines (space-separated or a list)
+                    )->list:         # the known names, once checked
+    "Refuse notebook parameters the notebook does not define (papermill typos such as `-p epoch 3`), naming the closest."
+    import difflib
+    known = known.split() if isinstance(known, str) else list(known)
+    if ns.get('_otla_parameters_checked') is not None: return known
+    missing = [k for k in known if k not in ns]
+    if missing: raise NameError(f"parameters {missing} are not defined: run the notebook's `parameters` cell first")
+    unknown = sorted(k for k, v in ns.items() if not k.startswith('_') and k not in known and k not in _KERNEL_NAMES
+                     and isinstance(v, _PARAM_TYPES))
+    if unknown:
+        hints = [f"{k!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(k, known, 1)) else repr(k) for k in unknown]
+        raise ValueError(f"unknown notebook parameter(s) {', '.join(hints)}: this notebook takes {', '.join(known)}")
+    ns['_otla_parameters_checked'] = known
+    return known
 
 # %% ../nbs/09_experiments.ipynb #8e45510f
 def config_key(cfg:TrainConfig)->str:

@@ -4,11 +4,12 @@
 
 # %% ../nbs/03_otla.ipynb #ae9a9079
 from __future__ import annotations
-import math
+import contextlib, math
 import numpy as np
 import torch
 from torch import Tensor
 from fastcore.basics import store_attr
+from threadpoolctl import threadpool_limits
 
 # %% auto #0
 __all__ = ['sinkhorn_reference', 'sinkhorn_assign', 'LabelBank', 'assignment_accuracy']
@@ -91,6 +92,69 @@ def _matvec(A:Tensor,               # (m, n) matrix
     for s in range(0, A.shape[1], block): out += (A[:, s:s + block] @ x[s:s + block]).double()
     return out.to(A.dtype)
 
+# %% ../nbs/03_otla.ipynb #4e28a3b0
+def _anderson_step(x:Tensor,        # (N_r,) current iterate, log u
+                   r:Tensor,        # (N_r,) its residual log T(u) - log u
+                   hist:dict,       # last iterate/residual and up to m differences of each, updated in place
+                   m:int,           # memory
+                   cap:float,       # a mix farther than this (max-norm) from the plain sweep x + r is replaced by it
+                   reg:float=1e-10  # Tikhonov weight, relative to the largest diagonal entry
+                  )->Tensor:        # the next iterate, log u
+    "One type-II Anderson step on the Sinkhorn map in log-u coordinates (no host sync)."
+    if 'x' in hist:
+        hist['dx'] = (hist['dx'] + [x - hist['x']])[-m:]
+        hist['dr'] = (hist['dr'] + [r - hist['r']])[-m:]
+    hist['x'], hist['r'] = x, r
+    if not hist['dx']: return x + r
+    dX, dR = torch.stack(hist['dx'], 1).double(), torch.stack(hist['dr'], 1).double()
+    A = dR.T @ dR
+    A = A + reg * A.diagonal().amax() * torch.eye(A.shape[0], dtype=A.dtype, device=A.device)
+    gam = torch.linalg.solve_ex(A, dR.T @ r.double())[0]
+    plain = x + r
+    mix = plain.double().sub_((dX + dR) @ gam).to(x.dtype)
+    return torch.where((mix - plain).abs().amax() > cap, plain, mix)
+
+# %% ../nbs/03_otla.ipynb #c01e2b7d
+def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
+                   shift:Tensor,      # (N_r,) its row shifts
+                   thr:float,         # stopping threshold on E
+                   max_iter:int, check_every:int, tau:float, anderson:int  # as in `sinkhorn_assign`
+                  )->tuple:           # f, g, t, v, E, {'iterations', 'absorptions', 'fallbacks', 'restarts'}
+    "Sweep 0 in logs, then scaling sweeps (Anderson-mixed when `anderson` > 0) with absorption and log fallback."
+    n_p, n_r = C.shape
+    log_a, log_b = -math.log(n_r), -math.log(n_p)
+    f0 = (shift - math.log(n_r)).to(C.dtype)                   # α⁰ = 1/N_r in the shifted gauge
+    g, f = _log_sweep(C, f0, log_a, log_b)                   # sweep 0
+    err = torch.expm1((f0 - f).double()).abs().sum().item()
+    step, n_absorb, n_fallback, n_restart = 1, 0, 0, 0
+    K = _kernel(C, f, g, torch.empty_like(C))
+    u = t = C.new_ones(n_r); v = C.new_ones(n_p); hist = dict(dx=[], dr=[])
+    while err > thr and step < max_iter:
+        n, u0, prev_err = min(check_every, max_iter - step), u, err
+        for _ in range(n):
+            v = (1 / n_p) / _matvec(K, u)
+            x, t = u, (1 / n_r) / _matvec(K.T, v)            # t = T(u): the plain sweep; err is measured on u
+            u = t if not anderson else _anderson_step(x.log(), t.log() - x.log(), hist, anderson, tau).exp()
+        lu, lv = u.log(), v.log()
+        stats = torch.stack([(x.double() / t.double() - 1).abs().sum(),
+                             lu.abs().amax().double(), lv.abs().amax().double()]).tolist()
+        if all(map(math.isfinite, stats)):
+            err = stats[0]
+            if anderson and err > prev_err: hist, n_restart = dict(dx=[], dr=[]), n_restart + 1
+            if max(stats[1:]) > tau:
+                f, g, n_absorb = f + lu, g + lv, n_absorb + 1
+                if 'x' in hist: hist['x'] = hist['x'] - lu        # same points in the new gauge
+                t = t / u
+                K, u, v = _kernel(C, f, g, K), torch.ones_like(u), torch.ones_like(v)
+        else:                                               # a scaling overflowed: redo the block in logs, plainly
+            f, n_fallback, hist = f + u0.log(), n_fallback + 1, dict(dx=[], dr=[])
+            for _ in range(n): f_prev, (g, f) = f, _log_sweep(C, f, log_a, log_b)
+            err = torch.expm1((f_prev - f).double()).abs().sum().item()
+            K, u, v = _kernel(C, f, g, K), torch.ones_like(u), torch.ones_like(v)
+            t = u
+        step += n
+    return f, g, t, v, err, dict(iterations=step, absorptions=n_absorb, fallbacks=n_fallback, restarts=n_restart)
+
 # %% ../nbs/03_otla.ipynb #1c378c7b
 def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the infrared images, on any device
                     delta:float=25.,         # sharpness δ of Eq. 3 (entropic weight 1/δ); larger = closer to argmax
@@ -100,50 +164,28 @@ def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the
                     return_info:bool=False,  # also return a dict: iterations, error, converged, threshold, scalings
                     dtype:torch.dtype|None=None, # working precision; None: float64 for float64 input, else float32
                     check_every:int=10,      # sweeps between stopping tests (one host sync each); 10 as the reference
-                    tau:float=20.            # absorb the scalings into the kernel once |log u| or |log v| exceeds this
+                    tau:float=20.,           # absorb the scalings into the kernel once |log u| or |log v| exceeds this
+                    anderson:int=5           # Anderson acceleration memory; 0: plain sweeps, the reference's iterates
                    )->Tensor|tuple[Tensor, dict]: # (N_r,) int64 labels on `probs`' device [, info]
-    "Infrared pseudo labels by entropic OT with uniform marginals (Eq. 3-5), a log-stabilised Sinkhorn."
+    "Infrared pseudo labels by entropic OT with uniform marginals (Eq. 3-5), a log-stabilised, accelerated Sinkhorn."
     probs = _check_probs(probs)
     if not (math.isfinite(delta) and delta > 0): raise ValueError(f"`delta` must be positive and finite, got {delta}")
     if not tol >= 0: raise ValueError(f"`tol` must be >= 0, got {tol}")
     if max_iter < 1 or check_every < 1:
         raise ValueError(f"`max_iter` and `check_every` must be >= 1, got {max_iter} and {check_every}")
+    if not (isinstance(anderson, int) and anderson >= 0):
+        raise ValueError(f"`anderson` must be an int >= 0 (0 = plain Sinkhorn), got {anderson!r}")
     dt = _work_dtype(probs, dtype)
     C, shift = _log_kernel(probs, delta, dt)
     n_p, n_r = C.shape
-    log_a, log_b = -math.log(n_r), -math.log(n_p)
     thr = max(tol, _FLOOR_ULPS * torch.finfo(dt).eps * n_r)
-    f0 = (shift - math.log(n_r)).to(dt)                     # α⁰ = 1/N_r in the shifted gauge
-    g, f = _log_sweep(C, f0, log_a, log_b)                   # sweep 0
-    err = torch.expm1((f0 - f).double()).abs().sum().item()
-    step, n_absorb, n_fallback = 1, 0, 0
-    K = _kernel(C, f, g, torch.empty_like(C))
-    u, v = C.new_ones(n_r), C.new_ones(n_p)
-    while err > thr and step < max_iter:
-        n, u0 = min(check_every, max_iter - step), u
-        for _ in range(n):
-            v = (1 / n_p) / _matvec(K, u)
-            u_prev, u = u, (1 / n_r) / _matvec(K.T, v)
-        lu, lv = u.log(), v.log()
-        stats = torch.stack([(u_prev.double() / u.double() - 1).abs().sum(),
-                             lu.abs().amax().double(), lv.abs().amax().double()]).tolist()
-        if all(map(math.isfinite, stats)):
-            err = stats[0]
-            if max(stats[1:]) > tau:
-                f, g, n_absorb = f + lu, g + lv, n_absorb + 1
-                K, u, v = _kernel(C, f, g, K), torch.ones_like(u), torch.ones_like(v)
-        else:                                               # a scaling overflowed: redo the block in logs
-            f, n_fallback = f + u0.log(), n_fallback + 1
-            for _ in range(n): f_prev, (g, f) = f, _log_sweep(C, f, log_a, log_b)
-            err = torch.expm1((f_prev - f).double()).abs().sum().item()
-            K, u, v = _kernel(C, f, g, K), torch.ones_like(u), torch.ones_like(v)
-        step += n
+    with threadpool_limits(1, user_api='blas') if C.device.type == 'cpu' else contextlib.nullcontext():
+        f, g, t, v, err, info = _sinkhorn_loop(C, shift, thr, max_iter, check_every, tau, anderson)
     log_beta = g + v.log()
     labels = (C + log_beta[:, None]).argmax(0)
     if not return_info: return labels
-    return labels, dict(iterations=step, error=err, converged=err <= thr, threshold=thr,
-                        log_alpha=(f + u.log()).double() - shift, log_beta=log_beta.double(),
-                        absorptions=n_absorb, fallbacks=n_fallback)
+    return labels, dict(iterations=info.pop('iterations'), error=err, converged=err <= thr, threshold=thr,
+                        log_alpha=(f + t.log()).double() - shift, log_beta=log_beta.double(), **info)
 
 # %% ../nbs/03_otla.ipynb #044dd183
 class LabelBank:

@@ -25,10 +25,11 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 
 # %% auto #0
 __all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
-           'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'load_visible_labels', 'TrainData', 'prepare_data',
-           'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
-           'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'test_sets', 'evaluate', 'atomic_write',
-           'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit', 'check_run', 'load_run']
+           'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters', 'load_visible_labels',
+           'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses',
+           'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'test_sets',
+           'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit', 'check_run',
+           'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -173,10 +174,26 @@ def resolve_device(device:str='auto')->torch.device:
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={device!r}: CUDA is not available here")
     return dev
 
+# %% ../nbs/06_train.ipynb #8e82d7e6
+def relabel_clusters(labels,          # (N,) integer cluster labels, -1 = outlier, any numbering
+                     min_size:int=2   # clusters smaller than this become outliers (-1)
+                    )->tuple[np.ndarray, dict]: # int64 labels 0..K-1 in the order of the old numbers, and what changed
+    "Number clusters 0..K-1 without gaps and turn clusters of fewer than `min_size` images into outliers."
+    lab = np.asarray(labels).astype(np.int64)
+    ids, counts = np.unique(lab[lab >= 0], return_counts=True)
+    keep = ids[counts >= min_size]
+    out = np.full_like(lab, -1)
+    inside = np.isin(lab, keep)
+    out[inside] = np.searchsorted(keep, lab[inside])
+    info = dict(clusters=len(ids), kept=len(keep), dropped=int((counts < min_size).sum()),
+                dropped_images=int(counts[counts < min_size].sum()), gaps=bool(len(ids) and ids[-1] + 1 != len(ids)))
+    return out, info
+
+# %% ../nbs/06_train.ipynb #9d927f7e
 def load_visible_labels(path,          # .npy file of one integer label per visible training image
                         n_visible:int  # number of visible training images
-                       )->np.ndarray:  # int64 labels, -1 = outlier
-    "Read and check a visible pseudo-label file (stage 1 output)."
+                       )->np.ndarray:  # int64 labels 0..K-1 without gaps, -1 = outlier (singletons included)
+    "Read and check a visible pseudo-label file (stage 1 output); renumber it without gaps and drop singleton clusters."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"visible labels file {path} not found: expected a .npy of {n_visible} integers")
     try: lab = np.load(path, allow_pickle=False)
@@ -186,8 +203,16 @@ def load_visible_labels(path,          # .npy file of one integer label per visi
     if not np.issubdtype(lab.dtype, np.integer): raise ValueError(f"{path}: expected integer labels, got dtype {lab.dtype}")
     if lab.min() < -1: raise ValueError(f"{path}: labels must be >= -1 (-1 = outlier), got {lab.min()}")
     if (lab >= 0).sum() == 0: raise ValueError(f"{path}: every label is -1; expected some clustered images")
-    return lab.astype(np.int64)
+    out, info = relabel_clusters(lab)
+    if not info['kept']:
+        raise ValueError(f"{path}: every cluster has a single image; expected clusters of 2 or more images")
+    if info['gaps'] or info['dropped']:
+        warnings.warn(f"{path}: {info['clusters']} clusters" + (" numbered with gaps" if info['gaps'] else "")
+                      + f"; {info['dropped']} singleton clusters ({info['dropped_images']} images) set to -1 (outliers), "
+                      f"as the reference does; training on {info['kept']} clusters numbered 0..{info['kept'] - 1}", stacklevel=2)
+    return out
 
+# %% ../nbs/06_train.ipynb #310d6625
 @dataclass
 class TrainData:
     "Training tensors and labels for one run."

@@ -1,0 +1,43 @@
+"""The experiment notebooks as papermill runs them: every one checks its own parameters, and a mistyped `-p` name stops
+the run at that check, naming the closest parameter, before any data is read or a run is trained."""
+import ast, json, subprocess, sys
+from pathlib import Path
+import pytest
+
+NBS = Path(__file__).resolve().parents[1]/'nbs'
+EXPERIMENTS = sorted(p for p in NBS.glob('*.ipynb') if not p.name[0].isdigit() and p.name != 'index.ipynb')
+
+
+def _cells(path): return [c for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
+
+
+def _parameter_names(path):
+    "Names the `parameters` cell assigns, in order."
+    cell = next(c for c in _cells(path) if 'parameters' in c['metadata'].get('tags', []))
+    return [t.id for n in ast.parse(''.join(cell['source'])).body if isinstance(n, ast.Assign) for t in n.targets]
+
+
+def test_there_are_experiment_notebooks():
+    assert {'ablation.ipynb', 'main_results.ipynb'} <= {p.name for p in EXPERIMENTS}
+
+
+@pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
+def test_each_experiment_checks_exactly_its_parameters(path):
+    "The cell after `parameters` starts with `check_parameters(globals(), ...)` naming exactly the parameters cell's names."
+    cells = _cells(path)
+    i = next(k for k, c in enumerate(cells) if 'parameters' in c['metadata'].get('tags', []))
+    call = next(n.value for n in ast.parse(''.join(cells[i + 1]['source'])).body
+                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and getattr(n.value.func, 'id', '') == 'check_parameters')
+    assert call.args[1].value.split() == _parameter_names(path)
+
+
+def test_papermill_typo_stops_the_run(tmp_path):
+    "`-p epoch 3` (for `epochs`) fails at the check with a message naming both; nothing is trained."
+    pytest.importorskip('papermill')
+    out = tmp_path/'out.ipynb'
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(NBS/'ablation.ipynb'), str(out), '-p', 'epoch', '3',
+                        '-p', 'out_dir', str(tmp_path/'runs'), '--cwd', str(NBS.parent)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0
+    assert "unknown notebook parameter(s) 'epoch' (did you mean 'epochs'?)" in r.stdout + r.stderr
+    assert not (tmp_path/'runs').exists()
