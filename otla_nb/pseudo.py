@@ -422,15 +422,15 @@ def save_pseudo_labels(path,                 # .npy destination
 def load_pseudo_labels(path,                 # .npy of one label per visible training image
                        n_visible:int|None=None # expected count (None: take the file's)
                       )->np.ndarray:         # int64, -1 = outlier
-    "Read and check a label file: 1-d integers, one per image, -1..n-1, some clustered."
+    "Read and check a label file: 1-d integers, one per image, -1..n-1, some clustered; renumbered as `load_visible_labels` does."
     path = Path(path)
-    if n_visible is None:
-        if not path.is_file(): raise FileNotFoundError(f"labels file {path} not found")
-        try: n_visible = len(np.load(path, allow_pickle=False))
-        except Exception as e: raise ValueError(f"{path}: not a readable .npy file ({e})") from e
-    lab = load_visible_labels(path, n_visible)
-    if lab.max() >= n_visible: raise ValueError(f"{path}: label {lab.max()} out of range; expected labels -1..{n_visible - 1} (at most one cluster per image)")
-    return lab
+    if not path.is_file(): raise FileNotFoundError(f"labels file {path} not found")
+    try: raw = np.load(path, allow_pickle=False)
+    except Exception as e: raise ValueError(f"{path}: not a readable .npy file ({e})") from e
+    if n_visible is None: n_visible = len(raw)
+    if raw.ndim == 1 and np.issubdtype(raw.dtype, np.integer) and len(raw) and raw.max() >= n_visible:
+        raise ValueError(f"{path}: label {raw.max()} out of range; expected labels -1..{n_visible - 1} (at most one cluster per image)")
+    return load_visible_labels(path, n_visible)
 
 # %% ../nbs/07_pseudo.ipynb #9659064f
 def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
