@@ -8,6 +8,8 @@ import argparse, json, sys
 from pathlib import Path
 import torch
 from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run, resolve_device
+from .data import find_data_root
+from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
 from .pseudo import SOURCES, PseudoConfig, make_pseudo_config, pseudo_config_for, cached_pseudo, import_spcl_labels
 
@@ -26,7 +28,7 @@ def build_parser()->argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('train', help='train a model (Algorithm 1) into a run directory')
     t.add_argument('--dataset', default='synthetic', choices=sorted(PRESETS), help='data set, and the preset it starts from')
-    t.add_argument('--data-root', help='the data set folder in its published layout')
+    t.add_argument('--data-root', help='the data set folder in its published layout (default: its published name under $OTLA_DATA or the package data folder)')
     t.add_argument('--setting', default='semi', choices=['supervised', 'semi', 'unsupervised'])
     t.add_argument('--visible-labels', help='unsupervised: .npy with one label per visible training image')
     t.add_argument('--trial', type=int, help='RegDB split (1-10)')
@@ -53,6 +55,13 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--checkpoint', required=True, help='a run directory (its checkpoint.pt) or a checkpoint file')
     e.add_argument('--device', default='auto'); e.add_argument('--trials', type=int, help='SYSU gallery trials')
     e.add_argument('--data-root', help='override the data folder recorded in the run')
+    d = sub.add_parser('data', help='data set tools').add_subparsers(dest='data_command', required=True)
+    c = d.add_parser('check', help='read a prepared data set, compare it with its published counts, decode every image; exit 1 on any problem')
+    c.add_argument('--dataset', required=True, choices=sorted(PUBLISHED_COUNTS))
+    c.add_argument('--data-root', help='its folder (default: its published name under $OTLA_DATA or the package data folder)')
+    c.add_argument('--no-decode', action='store_true', help='count only, do not decode the images')
+    c.add_argument('--workers', type=int, help='decoding threads (default: the CPU count)')
+    c.add_argument('--quiet', action='store_true', help='no progress bar')
     return p
 
 def _stage1_args(p):
@@ -86,6 +95,7 @@ def train_config(args)->TrainConfig:
         if getattr(args, k) is not None: kw[k] = getattr(args, k)
     for k in ('data_root', 'visible_labels'):   # stored resolved, so `otla eval` finds them from any folder
         if kw.get(k): kw[k] = str(Path(kw[k]).expanduser().resolve())
+    if args.dataset != 'synthetic' and not kw.get('data_root'): kw['data_root'] = str(find_data_root(args.dataset))
     _check_trial(args)
     if args.pretrained is not None: kw['pretrained'] = {'true': True, 'false': False}.get(args.pretrained.lower(), args.pretrained)
     if args.no_grl: kw['use_grl'] = False
@@ -138,11 +148,15 @@ def main(argv=None)->int:
     "Entry point of the `otla` command."
     parser = build_parser(); args = parser.parse_args(argv)
     if args.command == 'pseudo': return _pseudo(args, parser)
+    if args.command == 'data':
+        try: rep = check_data(args.dataset, args.data_root, decode=not args.no_decode, workers=args.workers, progress=not args.quiet)
+        except (FileNotFoundError, ValueError) as e: parser.error(str(e))
+        print(rep); return 0 if rep.ok else 1
     if args.command == 'train':
         try:
             cfg = train_config(args)
             stage1 = stage1_config(args, cfg) if args.setting == 'unsupervised' and args.visible_labels is None else None
-        except ValueError as e: parser.error(str(e))
+        except (ValueError, FileNotFoundError) as e: parser.error(str(e))
         ctx = init_distributed(cfg.device)              # under torchrun: the group that `fit` then joins
         try:
             if stage1 is not None:                          # stage 1 into <out-dir>/stage1/ (reused when it finished),

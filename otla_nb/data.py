@@ -18,12 +18,13 @@ import torchvision.transforms.v2.functional as TF
 from fastcore.basics import store_attr
 
 # %% auto #0
-__all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'LAYOUTS', 'SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS', 'REGDB_MODALITIES',
-           'MARKET_PATTERN', 'MSMT_DIRS', 'DATASETS', 'CACHE_VERSION', 'IMAGENET_MEAN', 'IMAGENET_STD', 'Record',
-           'default_data_root', 'sysu_ids', 'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file',
-           'regdb_split', 'regdb_records', 'market1501', 'dukemtmc', 'msmt17', 'Dataset', 'synthetic_root',
-           'load_dataset', 'fingerprint', 'ImageCache', 'grayscale_pil', 'normalize', 'erasing_mask', 'train_transform',
-           'test_transform', 'CrossModalIdentitySampler']
+__all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'LAYOUTS', 'DATA_FOLDERS', 'SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS',
+           'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'DATASETS', 'CACHE_VERSION', 'IMAGENET_MEAN',
+           'IMAGENET_STD', 'Record', 'default_data_root', 'data_search_path', 'find_data_root', 'sysu_ids',
+           'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split', 'regdb_records', 'market1501',
+           'dukemtmc', 'msmt17', 'Dataset', 'synthetic_root', 'load_dataset', 'fingerprint', 'ImageCache',
+           'grayscale_pil', 'normalize', 'erasing_mask', 'train_transform', 'test_transform',
+           'CrossModalIdentitySampler']
 
 # %% ../nbs/00_data.ipynb #cffbdac0
 VISIBLE, INFRARED = 0, 1
@@ -80,13 +81,36 @@ def _read_lines(path, what:str, layout:str)->list:
         raise ValueError(f"{f}: not a text file ({e.reason} at byte {e.start}); expected the {what} of the layout:\n"
                          f"{LAYOUTS[layout]}") from None
 
+# %% ../nbs/00_data.ipynb #e684eb30
+DATA_FOLDERS = {   # published folder names, in the order they are looked for
+    'sysu': ('SYSU-MM01',), 'regdb': ('RegDB',), 'market1501': ('Market-1501-v15.09.15', 'Market-1501'),
+    'dukemtmc': ('DukeMTMC-reID',), 'msmt17': ('MSMT17_V1', 'MSMT17_V2', 'MSMT17')}
+
+def data_search_path()->list: # folders that may hold the real sets, in order
+    "`$OTLA_DATA` (when set), then `default_data_root()`."
+    env = os.environ.get('OTLA_DATA')
+    return ([Path(env).expanduser()] if env else []) + [default_data_root()]
+
+def find_data_root(name:str,          # a real set: sysu, regdb, market1501, dukemtmc, msmt17
+                   data_root=None     # its folder, when given (returned resolved, not searched)
+                  )->Path:            # the set's folder, absolute
+    "The folder of a real data set: `data_root`, or its published folder name on `data_search_path()`."
+    if name not in DATA_FOLDERS: raise ValueError(f"dataset={name!r}: expected one of {sorted(DATA_FOLDERS)}")
+    if data_root is not None: return Path(data_root).expanduser().resolve()
+    looked = [base/f for base in data_search_path() for f in DATA_FOLDERS[name]]
+    for p in looked:
+        if p.is_dir(): return p.resolve()
+    raise FileNotFoundError(f"{name}: no data folder given and none found; looked in\n  " + '\n  '.join(map(str, looked))
+                            + f"\nPut the set in one of them, set OTLA_DATA to the folder that holds it, or pass its folder"
+                            f" (data_root / --data-root). Expected the layout:\n{LAYOUTS[name]}")
+
 # %% ../nbs/00_data.ipynb #236b8078
 SYSU_RGB_CAMS, SYSU_IR_CAMS = (1, 2, 4, 5), (3, 6)
 SYSU_GALLERY_CAMS = {'all': (1, 2, 4, 5), 'indoor': (1, 2)}
 
 def _sysu_root(root)->Path:
     "Check the SYSU-MM01 root and its six camera folders."
-    if root is None: root = default_data_root()/'SYSU-MM01'
+    if root is None: root = find_data_root('sysu')
     root = _need_dir(root, 'SYSU-MM01 root folder', 'sysu')
     for c in range(1, 7): _need_dir(root/f'cam{c}', f'SYSU-MM01 camera folder cam{c}', 'sysu')
     return root
@@ -171,7 +195,7 @@ REGDB_MODALITIES = {'visible': (VISIBLE, 1, 'Visible'), 'thermal': (INFRARED, 2,
 
 def _regdb_root(root)->Path:
     "Check the RegDB root and its Visible/Thermal/idx folders."
-    if root is None: root = default_data_root()/'RegDB'
+    if root is None: root = find_data_root('regdb')
     root = _need_dir(root, 'RegDB root folder', 'regdb')
     for sub in ('Visible', 'Thermal', 'idx'): _need_dir(root/sub, f'RegDB folder {sub}', 'regdb')
     return root
@@ -213,9 +237,9 @@ def regdb_records(root=None, trial:int=1, split:str='train', modality:str='visib
 # %% ../nbs/00_data.ipynb #141865f9
 MARKET_PATTERN = re.compile(r'^([-\d]+)_c(\d)')
 
-def _find_base(root, subdirs:Sequence, marker:str, layout:str, default:str)->Path:
+def _find_base(root, subdirs:Sequence, marker:str, layout:str)->Path:
     "`root` or its first sub-folder in `subdirs` that holds `marker`."
-    if root is None: root = default_data_root()/default
+    if root is None: root = find_data_root(layout)
     root = _need_dir(root, f'{layout} root folder', layout)
     for base in [root] + [root/s for s in subdirs]:
         if (base/marker).exists(): return base
@@ -238,14 +262,14 @@ def _market_dir(d:Path, layout:str, relabel:bool)->list:
 def market1501(root=None, # Market-1501 folder (or its parent holding Market-1501-v15.09.15/)
               )->tuple:   # (train, query, gallery) lists of Records
     "Market-1501 as torchreid reads it: junk dropped, distractors (pid 0) kept in the gallery, train relabelled."
-    base = _find_base(root, ['Market-1501-v15.09.15', 'Market-1501'], 'bounding_box_train', 'market1501', 'Market-1501-v15.09.15')
+    base = _find_base(root, ['Market-1501-v15.09.15', 'Market-1501'], 'bounding_box_train', 'market1501')
     return (_market_dir(base/'bounding_box_train', 'market1501', True),
             _market_dir(base/'query', 'market1501', False), _market_dir(base/'bounding_box_test', 'market1501', False))
 
 def dukemtmc(root=None, # DukeMTMC-reID folder (or its parent holding DukeMTMC-reID/)
             )->tuple:   # (train, query, gallery) lists of Records
     "DukeMTMC-reID as torchreid reads it; train relabelled."
-    base = _find_base(root, ['DukeMTMC-reID'], 'bounding_box_train', 'dukemtmc', 'DukeMTMC-reID')
+    base = _find_base(root, ['DukeMTMC-reID'], 'bounding_box_train', 'dukemtmc')
     return (_market_dir(base/'bounding_box_train', 'dukemtmc', True),
             _market_dir(base/'query', 'dukemtmc', False), _market_dir(base/'bounding_box_test', 'dukemtmc', False))
 
@@ -267,7 +291,7 @@ def msmt17(root=None,              # MSMT17 folder (or its parent holding MSMT17
            combine_val:bool=False, # add list_val to training (torchreid's `combineall`; off by default)
           )->tuple:                # (train, query, gallery) lists of Records
     "MSMT17 from its list files, as torchreid reads it; train relabelled."
-    base = _find_base(root, list(MSMT_DIRS), 'list_train.txt', 'msmt17', 'MSMT17_V1')
+    base = _find_base(root, list(MSMT_DIRS), 'list_train.txt', 'msmt17')
     tr_dir, te_dir = next(((base/a, base/b) for a, b in MSMT_DIRS.values() if (base/a).is_dir()), (base/'train', base/'test'))
     for d in (tr_dir, te_dir): _need_dir(d, f'MSMT17 image folder {d.name}', 'msmt17')
     train = _msmt_list(tr_dir, base/'list_train.txt')

@@ -4,36 +4,40 @@
 
 # %% ../nbs/09_experiments.ipynb #67650b79
 from __future__ import annotations
-import hashlib, json
+import hashlib, json, math
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import matplotlib.pyplot as plt
 
-from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform
+from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform, find_data_root
 from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
-__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'cleanup_smoke', 'experiment_config',
-           'check_parameters', 'config_key', 'cached_fit', 'main_metrics', 'run_threads', 'fit_all', 'run_ablation',
-           'ablation_table', 'history_frame', 'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time',
-           'attention_batches', 'plot_attention', 'attention_agreement', 'plot_bars', 'pseudo_smoke_overrides',
-           'cached_stage1', 'usvi_fit', 'run_source_domain']
+__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'cleanup_smoke', 'project_root',
+           'resolve_out_dir', 'experiment_config', 'check_parameters', 'config_key', 'cached_fit', 'main_metrics',
+           'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
+           'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
+           'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
 
-def smoke_overrides(root=None)->dict:
+def smoke_overrides(root=None,              # scratch folder; None: a new one, removed by `cleanup_smoke`
+                    dataset:str='synthetic'  # a real set keeps its folder and gets a small random-weight ResNet-18
+                   )->dict:
     "Settings that shrink an experiment to seconds when run under `nbdev_test` (env IN_TEST); {} otherwise."
     import os, tempfile
     if not os.environ.get('IN_TEST'): return {}
     if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
         root = tempfile.mkdtemp(prefix='otla-smoke-'); _SMOKE_ROOTS.append(root)
     root = Path(root)
-    return dict(epochs=2, data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'),
-                img_h=32, img_w=16, max_batches=2, trials=2, progress=False)
+    small = dict(epochs=2, cache_dir=str(root/'cache'), img_h=32, img_w=16, max_batches=2, trials=2, progress=False)
+    if dataset != 'synthetic': return dict(small, arch='resnet18', pretrained=False, out_dir=str(root/'runs'))
+    return dict(small, data_root=str(root/'world'), data_kw={'size': 'tiny'}, out_dir=str(root/'runs'))
 
 # %% ../nbs/09_experiments.ipynb #b8ca19e0
 def cleanup_smoke()->list:
@@ -44,9 +48,24 @@ def cleanup_smoke()->list:
     _SMOKE_ROOTS.clear()
     return gone
 
+# %% ../nbs/09_experiments.ipynb #90932a6b
+def project_root(start=None # folder to search upwards from; None: the working folder
+                )->Path:    # the nearest folder holding otla-nb's settings.ini, else `start`
+    "The otla-nb checkout that holds `start` (its `settings.ini` names `lib_name = otla_nb`), else `start` itself."
+    start = Path(start or Path.cwd()).resolve()
+    for d in (start, *start.parents):
+        ini = d/'settings.ini'
+        if ini.is_file() and 'lib_name = otla_nb' in ini.read_text(errors='replace'): return d
+    return start
+
+def resolve_out_dir(out_dir)->Path:
+    "`out_dir` made absolute: a relative folder is taken under `project_root()`."
+    p = Path(out_dir).expanduser()
+    return p if p.is_absolute() else project_root()/p
+
 # %% ../nbs/09_experiments.ipynb #5242fc0e
 def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or regdb
-                      data_root:str|None=None, # the real set's folder (required for sysu / regdb)
+                      data_root:str|None=None, # the real set's folder; None: found by `otla_nb.data.find_data_root`
                       setting:str='semi',      # supervised | semi | unsupervised
                       epochs:int|None=None,    # None: the preset's
                       device:str='auto',       # 'auto', 'cpu', 'cuda', ...
@@ -56,8 +75,8 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
                      )->TrainConfig:
     "Validate an experiment notebook's parameters; return the base configuration of its runs (`out_dir` = where results go)."
     if dataset not in PRESETS: raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PRESETS)}")
-    if dataset != 'synthetic':
-        if not data_root: raise ValueError(f"dataset={dataset!r} needs data_root: the folder of the set in its published layout")
+    if dataset != 'synthetic':   # None: the set's published folder name under $OTLA_DATA or the package's data folder
+        data_root = str(find_data_root(dataset, data_root))
         if not Path(data_root).is_dir(): raise FileNotFoundError(f"data_root={data_root!r} is not a folder")
     if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
         raise ValueError(f"epochs={epochs!r}: expected a positive integer")
@@ -65,11 +84,12 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
     kw = dict(data_root=data_root, setting=setting, device=device, seed=seed, **overrides)
     if epochs is not None: kw['epochs'] = int(epochs)
     if data_root is None: kw.pop('data_root')
-    smoke = smoke_overrides() if dataset == 'synthetic' else {}   # only under nbdev_test
-    if smoke: kw.update(smoke); out_dir = str(Path(smoke['data_root']).parent/'runs')
+    smoke = smoke_overrides(dataset=dataset)   # only under nbdev_test
+    if smoke: out_dir = smoke.pop('out_dir'); kw.update(smoke)
     cfg = make_config(dataset, **kw)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    cfg.out_dir = str(Path(out_dir))
+    out_dir = resolve_out_dir(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cfg.out_dir = str(out_dir)
     return cfg
 
 # %% ../nbs/09_experiments.ipynb #c64d6287
@@ -297,6 +317,64 @@ def plot_bars(df:pd.DataFrame, x:str, cols=('Rank-1', 'mAP'), path=None, title:s
     for i, c in enumerate(cols): ax.bar(np.arange(len(df)) + i * w, df[c], w, label=c)
     ax.set_xticks(np.arange(len(df)) + w * (len(cols) - 1) / 2, df[x], rotation=15); ax.set(ylabel='%', title=title); ax.legend()
     return _save(fig, path)
+
+# %% ../nbs/09_experiments.ipynb #82ccc059
+def ranked_retrieval(run,                   # a `Run` (from `cached_fit` / `load_run`)
+                     direction:str|None=None, # SYSU layout: 'all' | 'indoor'; RegDB: 'v2t' | 't2v'; None: 'all' / 'v2t'
+                     k:int=10,              # gallery images per query
+                     n_queries:int=6,       # random queries shown
+                     seed:int=0             # which queries
+                    )->dict:                # direction, queries [(path, pid, cam)], ranked [[(path, pid, cam, match, distance)]]
+    "Top-k gallery images of random queries of a run's test set, ranked by the run's model under the test protocol."
+    import random
+    from otla_nb.data import load_dataset, sysu_query, sysu_gallery
+    from otla_nb.train import extract
+    cfg = run.config; device = resolve_device(cfg.device)
+    regdb = cfg.dataset == 'regdb'
+    direction = direction or ('v2t' if regdb else 'all')
+    if direction not in (('v2t', 't2v') if regdb else ('all', 'indoor')):
+        raise ValueError(f"direction={direction!r}: expected {'v2t or t2v (RegDB)' if regdb else 'all or indoor (SYSU-MM01 layout)'}")
+    if k < 1 or n_queries < 1: raise ValueError(f"k={k}, n_queries={n_queries}: expected positive integers")
+    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+    if regdb:
+        by = {m: [(r.path, r.pid, r.camid) for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
+        q, g = (by[VISIBLE], by[INFRARED]) if direction == 'v2t' else (by[INFRARED], by[VISIBLE])
+    else:
+        q, g = list(zip(*sysu_query(ds.root, direction))), list(zip(*sysu_gallery(ds.root, mode=direction, trial=0)))
+    pick = sorted(random.Random(seed).sample(range(len(q)), min(n_queries, len(q))))
+    q = [q[i] for i in pick]
+    key = lambda items: f"{cfg.dataset}-retrieval-{hashlib.sha1(chr(10).join(p for p, _, _ in items).encode()).hexdigest()[:10]}"
+    model = run.model.to(device)
+    dist = (-extract(model, [p for p, _, _ in q], cfg, device, key(q)) @ extract(model, [p for p, _, _ in g], cfg, device, key(g)).T).cpu()
+    if not regdb:   # a camera-3 query does not rank camera-2 images (the SYSU-MM01 protocol)
+        dist[torch.tensor([c == 3 for _, _, c in q])[:, None] & torch.tensor([c == 2 for _, _, c in g])[None, :]] = float('inf')
+    top = dist.topk(min(k, len(g)), dim=1, largest=False)
+    ranked = [[(*g[j], g[j][1] == qi[1], float(d)) for d, j in zip(ds_, js_) if math.isfinite(d)]
+              for qi, ds_, js_ in zip(q, top.values.tolist(), top.indices.tolist())]
+    return dict(direction=direction, dataset=cfg.dataset, size=(cfg.img_h, cfg.img_w), queries=q, ranked=ranked)
+
+# %% ../nbs/09_experiments.ipynb #6de17c5b
+def plot_retrieval(res:dict,   # from `ranked_retrieval`
+                   path=None   # also save the figure here (PNG)
+                  ):
+    "One row per query: the query (grey frame), then its ranked gallery images framed green (same person) or red."
+    from PIL import Image
+    n, k = len(res['queries']), max(len(r) for r in res['ranked'])
+    h, w = res['size']
+    fig, axes = plt.subplots(n, k + 1, figsize=(0.9 * (k + 1) * w / h * 2, 0.9 * n * 2), squeeze=False)
+    def show(ax, p, color, title):
+        with Image.open(p) as im: ax.imshow(np.asarray(im.convert('RGB').resize((w, h))))
+        ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=7)
+        for s in ax.spines.values(): s.set_color(color); s.set_linewidth(3)
+    for i, ((qp, qid, qc), row) in enumerate(zip(res['queries'], res['ranked'])):
+        show(axes[i, 0], qp, 'grey', f'query {qid}, cam {qc}')
+        for j in range(k):
+            if j < len(row): show(axes[i, j + 1], row[j][0], 'tab:green' if row[j][3] else 'tab:red', f'{j + 1}: {row[j][1]}')
+            else: axes[i, j + 1].axis('off')
+    hits = sum(r[0][3] for r in res['ranked'] if r)
+    fig.suptitle(f"{res['dataset']} {res['direction']}: top-{k} of {n} queries, rank-1 correct for {hits}", fontsize=9)
+    fig.tight_layout(); _save(fig, path)
+    return fig
 
 # %% ../nbs/09_experiments.ipynb #52b54c7c
 SOURCE_LABELS = {'market1501': 'Market-1501', 'dukemtmc': 'DukeMTMC-reID', 'msmt17': 'MSMT17', 'none': 'none (USL)'}
