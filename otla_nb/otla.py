@@ -118,11 +118,13 @@ def _anderson_step(x:Tensor,        # (N_r,) current iterate, log u
 def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
                    shift:Tensor,      # (N_r,) its row shifts
                    thr:float,         # stopping threshold on E
-                   max_iter:int, check_every:int, tau:float, anderson:int  # as in `sinkhorn_assign`
+                   max_iter:int, check_every:int, tau:float, anderson:int,  # as in `sinkhorn_assign`
+                   matvec=None        # A @ x for the sweeps; None: `_matvec`
                   )->tuple:           # f, g, t, v, E, {'iterations', 'absorptions', 'fallbacks', 'restarts'}
     "Sweep 0 in logs, then scaling sweeps (Anderson-mixed when `anderson` > 0) with absorption and log fallback."
     n_p, n_r = C.shape
     log_a, log_b = -math.log(n_r), -math.log(n_p)
+    matvec = matvec or _matvec
     f0 = (shift - math.log(n_r)).to(C.dtype)                   # α⁰ = 1/N_r in the shifted gauge
     g, f = _log_sweep(C, f0, log_a, log_b)                   # sweep 0
     err = torch.expm1((f0 - f).double()).abs().sum().item()
@@ -132,8 +134,8 @@ def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
     while err > thr and step < max_iter:
         n, u0, prev_err = min(check_every, max_iter - step), u, err
         for _ in range(n):
-            v = (1 / n_p) / _matvec(K, u)
-            x, t = u, (1 / n_r) / _matvec(K.T, v)            # t = T(u): the plain sweep; err is measured on u
+            v = (1 / n_p) / matvec(K, u)
+            x, t = u, (1 / n_r) / matvec(K.T, v)            # t = T(u): the plain sweep; err is measured on u
             u = t if not anderson else _anderson_step(x.log(), t.log() - x.log(), hist, anderson, tau).exp()
         lu, lv = u.log(), v.log()
         stats = torch.stack([(x.double() / t.double() - 1).abs().sum(),
@@ -165,7 +167,8 @@ def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the
                     dtype:torch.dtype|None=None, # working precision; None: float64 for float64 input, else float32
                     check_every:int=10,      # sweeps between stopping tests (one host sync each); 10 as the reference
                     tau:float=20.,           # absorb the scalings into the kernel once |log u| or |log v| exceeds this
-                    anderson:int=5           # Anderson acceleration memory; 0: plain sweeps, the reference's iterates
+                    anderson:int=5,          # Anderson acceleration memory; 0: plain sweeps, the reference's iterates
+                    blas:bool|None=None      # products through numpy's BLAS; None: on the CPU (else torch, long sums blocked)
                    )->Tensor|tuple[Tensor, dict]: # (N_r,) int64 labels on `probs`' device [, info]
     "Infrared pseudo labels by entropic OT with uniform marginals (Eq. 3-5), a log-stabilised, accelerated Sinkhorn."
     probs = _check_probs(probs)
@@ -179,8 +182,10 @@ def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the
     C, shift = _log_kernel(probs, delta, dt)
     n_p, n_r = C.shape
     thr = max(tol, _FLOOR_ULPS * torch.finfo(dt).eps * n_r)
+    if blas and C.device.type != 'cpu': raise ValueError(f"`blas=True` needs CPU input, got {C.device}")
+    matvec = lambda A, x: _matvec(A, x, numpy=blas)
     with threadpool_limits(1, user_api='blas') if C.device.type == 'cpu' else contextlib.nullcontext():
-        f, g, t, v, err, info = _sinkhorn_loop(C, shift, thr, max_iter, check_every, tau, anderson)
+        f, g, t, v, err, info = _sinkhorn_loop(C, shift, thr, max_iter, check_every, tau, anderson, matvec)
     log_beta = g + v.log()
     labels = (C + log_beta[:, None]).argmax(0)
     if not return_info: return labels
