@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from tqdm.auto import tqdm
-from .data import VISIBLE, INFRARED, IMG_EXTS, DATA_FOLDERS, find_data_root, load_dataset, _load_resized
+from .data import VISIBLE, INFRARED, IMG_EXTS, find_data_root, load_dataset, _load_resized
 
 # %% auto #0
 __all__ = ['PUBLISHED_COUNTS', 'REGDB_TRIALS', 'DataCheck', 'check_data']
@@ -85,11 +85,10 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
         for m in (VISIBLE, INFRARED):
             recs = ds.records(split, m)
             if not recs and (split, m) not in expected: continue
-            e_ids, e_imgs = expected.get((split, m), (None, None))
-            rep.rows.append(dict(split=split, modality=m, ids=len({r.pid for r in recs}), images=len(recs),
-                                 expected_ids=e_ids, expected_images=e_imgs))
-            if e_ids is not None and (len({r.pid for r in recs}), len(recs)) != (e_ids, e_imgs):
-                rep.problems.append(f"{split} {'visible' if m == VISIBLE else 'infrared'}: {len({r.pid for r in recs})} ids / "
+            (e_ids, e_imgs), n_ids = expected.get((split, m), (None, None)), len({r.pid for r in recs})
+            rep.rows.append(dict(split=split, modality=m, ids=n_ids, images=len(recs), expected_ids=e_ids, expected_images=e_imgs))
+            if e_ids is not None and (n_ids, len(recs)) != (e_ids, e_imgs):
+                rep.problems.append(f"{split} {'visible' if m == VISIBLE else 'infrared'}: {n_ids} ids / "
                                     f"{len(recs)} images, expected {e_ids} / {e_imgs}")
     if dataset == 'regdb':
         idx = root/'idx'

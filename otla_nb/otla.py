@@ -136,7 +136,8 @@ def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
         for _ in range(n):
             v = (1 / n_p) / matvec(K, u)
             x, t = u, (1 / n_r) / matvec(K.T, v)            # t = T(u): the plain sweep; err is measured on u
-            u = t if not anderson else _anderson_step(x.log(), t.log() - x.log(), hist, anderson, tau).exp()
+            if anderson: lx = x.log(); u = _anderson_step(lx, t.log() - lx, hist, anderson, tau).exp()
+            else: u = t
         lu, lv = u.log(), v.log()
         stats = torch.stack([(x.double() / t.double() - 1).abs().sum(),
                              lu.abs().amax().double(), lv.abs().amax().double()]).tolist()
