@@ -85,7 +85,7 @@ def tiny_config(args, root:Path, **kw):
     "A seconds-sized configuration on the tiny world (64 x 32: see 06_train on oneDNN's bf16 convolution on small maps)."
     base = dict(data_root=str(root/'tiny'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=64, img_w=32,
                 epochs=1, max_batches=4, trials=2, test_batch=64, progress=False, device=str(args.device),
-                out_dir=str(root/'runs'/'tiny'))
+                out_dir=str(root/'runs'/'tiny'), pretrained=False, n_ids=4)
     return make_config('synthetic', **{**base, **kw})
 
 

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 
 from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform, find_data_root
 from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
+from .train import warm_start_config
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
@@ -20,8 +21,8 @@ __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 
            'resolve_out_dir', 'experiment_config', 'check_parameters', 'config_key', 'cached_fit', 'main_metrics',
            'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
            'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
-           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'pseudo_smoke_overrides', 'cached_stage1', 'usvi_fit',
-           'run_source_domain']
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'pseudo_smoke_overrides',
+           'cached_stage1', 'usvi_fit', 'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
@@ -35,9 +36,11 @@ def smoke_overrides(root=None,              # scratch folder; None: a new one, r
     if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
         root = tempfile.mkdtemp(prefix='otla-smoke-'); _SMOKE_ROOTS.append(root)
     root = Path(root)
-    small = dict(epochs=2, cache_dir=str(root/'cache'), img_h=32, img_w=16, max_batches=2, trials=2, progress=False)
-    if dataset != 'synthetic': return dict(small, arch='resnet18', pretrained=False, out_dir=str(root/'runs'))
-    return dict(small, data_root=str(root/'world'), data_kw={'size': 'tiny'}, out_dir=str(root/'runs'))
+    small = dict(epochs=2, cache_dir=str(root/'cache'), img_h=32, img_w=16, max_batches=2, trials=2, progress=False,
+                 pretrained=False)
+    if dataset != 'synthetic': return dict(small, arch='resnet18', out_dir=str(root/'runs'))
+    return dict(small, data_root=str(root/'world'), data_kw={'size': 'tiny'}, out_dir=str(root/'runs'),
+                n_ids=4)   # the tiny world has 6 training identities
 
 # %% ../nbs/09_experiments.ipynb #b8ca19e0
 def cleanup_smoke()->list:
@@ -115,8 +118,9 @@ def check_parameters(ns:dict,        # the notebook's namespace: `globals()`
 
 # %% ../nbs/09_experiments.ipynb #8e45510f
 def config_key(cfg:TrainConfig)->str:
-    "A short hash of everything in `cfg` that changes the result (not `out_dir`, `progress`, `eval_every` aside)."
+    "A short hash of what changes `cfg`'s result: all fields but the five that do not, and the warm start's recipe."
     d = {k: v for k, v in cfg.to_dict().items() if k not in ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')}
+    if cfg.pretrained == 'synthetic': d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
     return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs
@@ -375,6 +379,34 @@ def plot_retrieval(res:dict,   # from `ranked_retrieval`
     fig.suptitle(f"{res['dataset']} {res['direction']}: top-{k} of {n} queries, rank-1 correct for {hits}", fontsize=9)
     fig.tight_layout(); _save(fig, path)
     return fig
+
+# %% ../nbs/09_experiments.ipynb #4a5c1a35
+def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `load_run`)
+                   split:str='test'  # 'test': the test identities' images; 'train': the training images
+                  )->dict:           # Rank-1 in percent: 'v2v', 'i2i' (leave-one-out), 'i2v', 'v2i'
+    "Rank-1 (cosine) of every image against the other images of its own modality and against the other modality."
+    from otla_nb.data import load_dataset, sysu_query, sysu_gallery
+    from otla_nb.train import extract
+    if split not in ('test', 'train'): raise ValueError(f"split={split!r}: expected 'test' or 'train'")
+    cfg = run.config; device = resolve_device(cfg.device)
+    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+    if split == 'train': recs = {m: [(r.path, r.pid) for r in ds.records('train', m)] for m in (VISIBLE, INFRARED)}
+    elif cfg.dataset == 'regdb':
+        recs = {m: [(r.path, r.pid) for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
+    else:   # SYSU layout: every infrared query, and the visible images of every gallery trial
+        qp, qi, _ = sysu_query(ds.root)
+        vis = {p: i for t in range(cfg.trials) for p, i, _ in zip(*sysu_gallery(ds.root, mode='all', trial=t))}
+        recs = {VISIBLE: sorted(vis.items()), INFRARED: list(zip(qp, qi))}
+    key = lambda r: f"{cfg.dataset}-modality-{hashlib.sha1(chr(10).join(p for p, _ in r).encode()).hexdigest()[:10]}"
+    model = run.model.to(device)
+    feats = {m: extract(model, [p for p, _ in r], cfg, device, key(r)).cpu() for m, r in recs.items()}
+    ids = {m: torch.tensor([i for _, i in r]) for m, r in recs.items()}
+    def rank1(q, g):
+        sim = feats[q] @ feats[g].T
+        if q == g: sim.fill_diagonal_(-float('inf'))   # leave the query out
+        return 100 * float((ids[g][sim.argmax(1)] == ids[q]).double().mean())
+    return {'v2v': rank1(VISIBLE, VISIBLE), 'i2i': rank1(INFRARED, INFRARED),
+            'i2v': rank1(INFRARED, VISIBLE), 'v2i': rank1(VISIBLE, INFRARED)}
 
 # %% ../nbs/09_experiments.ipynb #52b54c7c
 SOURCE_LABELS = {'market1501': 'Market-1501', 'dukemtmc': 'DukeMTMC-reID', 'msmt17': 'MSMT17', 'none': 'none (USL)'}

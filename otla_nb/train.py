@@ -26,10 +26,10 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 # %% auto #0
 __all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
            'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters', 'load_visible_labels',
-           'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses',
-           'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'test_sets',
-           'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit', 'check_run',
-           'load_run']
+           'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model', 'build_optimizer',
+           'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'train_epoch', 'extract',
+           'test_sets', 'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit',
+           'check_run', 'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -124,9 +124,9 @@ class TrainConfig:
 PRESETS = {
     'sysu': dict(dataset='sysu', num_size=1, per_add_iters=1),
     'regdb': dict(dataset='regdb', num_size=2, per_add_iters=5),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained=False,
-                      img_h=64, img_w=32, epochs=12, warmup_epochs=2, milestones=(8, 11), backbone_lr_mult=1.,
-                      per_add_iters=200, trials=10),
+    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
+                      img_h=64, img_w=32, n_ids=8, n_vis=4, n_ir=4, epochs=6, warmup_epochs=1, milestones=(4, 5),
+                      per_add_iters=400, trials=10),
 }
 
 def make_config(preset:str='synthetic', # a name of `PRESETS`
@@ -236,11 +236,15 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     return TrainData(vis_u8, ir_u8, labels, ir_true, vis_true, int(labels.max()) + 1, ds)
 
 # %% ../nbs/06_train.ipynb #b03023bc
+def warm_start_config(cfg:TrainConfig)->WarmStartConfig:
+    "The warm start a run with `pretrained='synthetic'` fine-tunes: the default recipe at the run's arch and image size."
+    return WarmStartConfig(arch=cfg.arch, img_h=cfg.img_h, img_w=cfg.img_w)
+
 def resolve_pretrained(cfg:TrainConfig)->bool|str:
     "`cfg.pretrained`, with 'synthetic' replaced by the cached warm start's file (trained on first use, under `cache_dir`'s parent)."
     if cfg.pretrained != 'synthetic': return cfg.pretrained
     root = Path(cfg.cache_dir).parent if cfg.cache_dir else None
-    return str(warm_start(WarmStartConfig(arch=cfg.arch, img_h=cfg.img_h, img_w=cfg.img_w), root, progress=cfg.progress))
+    return str(warm_start(warm_start_config(cfg), root, progress=cfg.progress))
 
 # %% ../nbs/06_train.ipynb #b56cd492
 def build_model(cfg:TrainConfig, n_classes:int, device)->DEN:

@@ -34,11 +34,12 @@ class WarmStartConfig:
     weight_decay:float=5e-4     # Adam weight decay
     margin:float=0.3            # triplet margin
     seed:int=0                  # seeds the set, the initialisation and the batches
+    threads:int=2               # torch threads while training (a sum's rounding, so the weights, depends on it)
     workers:int|None=None       # rendering processes
 
     def __post_init__(self):
         self.n_per_cam = tuple(self.n_per_cam) if isinstance(self.n_per_cam, (list, tuple)) else self.n_per_cam
-        for k in ('img_h', 'img_w', 'steps', 'p', 'k', 'n_ids'):
+        for k in ('img_h', 'img_w', 'steps', 'p', 'k', 'n_ids', 'threads'):
             if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
         if self.n_ids < 2 * self.p: raise ValueError(f"n_ids={self.n_ids}: the training half must hold at least p={self.p} identities")
 
@@ -75,6 +76,12 @@ def pretrain_backbone(cfg:WarmStartConfig, # the recipe
                       progress:bool=False  # a tqdm bar over the steps
                      )->tuple[dict, dict]: # torchvision ResNet state dict; what was measured
     "Train the warm start: DEN without its modality branch, CE + batch-hard triplet on the synthetic RGB identities."
+    before = torch.get_num_threads(); torch.set_num_threads(cfg.threads)
+    try: return _pretrain(cfg, root, progress)
+    finally: torch.set_num_threads(before)
+
+def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
+    "`pretrain_backbone`'s work, with the thread count already set."
     t0 = time.perf_counter()
     ds = warm_start_source(cfg, root)
     pids = np.array([r.pid for r in ds.train]); _, lab = np.unique(pids, return_inverse=True)

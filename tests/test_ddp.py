@@ -40,7 +40,8 @@ def _free_port():
 
 def _cfg(tmp, **kw):
     base = dict(data_root=str(tmp/'world'), data_kw={'size': 'tiny'}, cache_dir=str(tmp/'cache'), img_h=32, img_w=16,
-                epochs=3, max_batches=2, trials=1, test_batch=64, progress=False, device='cpu', shards=2)
+                epochs=3, max_batches=2, trials=1, test_batch=64, progress=False, device='cpu', shards=2,
+                pretrained=False, n_ids=4)
     return make_config('synthetic', **{**base, **kw})
 
 

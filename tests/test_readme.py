@@ -27,9 +27,21 @@ def test_readme_opens_with_two_commands():
     assert install in cmds[0] and 'papermill nbs/' in cmds[0], cmds[0]
     assert install in cmds[1] and 'nbdev_test' in cmds[1] and 'pytest' in cmds[1], cmds[1]
 
-def test_ci_runs_readme_test_command():
-    ci = (ROOT/'.ci'/'run').read_text(encoding='utf-8')
-    assert 'README.md' in ci and 'blocks[1]' in ci
+def test_ci_runs_readme_test_command(tmp_path):
+    "`.ci/run`, run on a README of two shell blocks, runs the second block in the clone's root and not the first."
+    import os, shutil, subprocess
+    (tmp_path/'.ci').mkdir()
+    shutil.copy(ROOT/'.ci'/'run', tmp_path/'.ci'/'run')
+    (tmp_path/'README.md').write_text("# x\n\n```bash\necho first > ran-first\n```\n\n```bash\necho second > ran-second\n```\n")
+    fake = tmp_path/'bin'; fake.mkdir()
+    (fake/'chromium').write_text('#!/bin/sh\n'); (fake/'chromium').chmod(0o755)   # present: no apt-get install here
+    env = dict(os.environ, PATH=f"{fake}{os.pathsep}{os.environ['PATH']}")
+    r = subprocess.run(['bash', str(tmp_path/'.ci'/'run')], cwd='/', env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'ran-second').read_text().strip() == 'second' and not (tmp_path/'ran-first').exists()
+    assert '+ echo second > ran-second' in r.stdout
+    (tmp_path/'README.md').write_text("# x\n\n```bash\ntrue\n```\n\n```bash\nfalse\n```\n")   # a failing test command fails CI
+    assert subprocess.run(['bash', str(tmp_path/'.ci'/'run')], env=env, capture_output=True, timeout=60).returncode != 0
 
 if __name__ == '__main__' and '--write' in sys.argv:
     (ROOT/'README.md').write_text(index_markdown(), encoding='utf-8')
