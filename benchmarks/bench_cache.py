@@ -11,7 +11,7 @@ Measures, in one run:
 Usage: python benchmarks/bench_cache.py [--quick] [--size demo] [--workdir DIR]
 No assertions on time: it prints what it measured.
 """
-import argparse, os, tempfile, time, shutil
+import argparse, tempfile, time, shutil
 from pathlib import Path
 import numpy as np
 import torch

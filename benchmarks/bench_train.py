@@ -23,7 +23,7 @@ On CUDA: peak GPU memory (torch.cuda.max_memory_allocated) of our training step 
 `--quick` is a CI-sized run (ResNet-18, 32 x 16, a few hundred images, 2 timed batches): it checks that the script
 runs, its numbers mean nothing. No assertions on time.
 """
-import argparse, math, os, platform, statistics, time
+import argparse, os, platform, time
 import numpy as np
 import torch
 import torchvision.transforms as T
@@ -108,7 +108,7 @@ def bench_reference(args, data_np, device, n_ids=4):
     batches = ref_batches(sampler, cfg.n_ir, args.warmup + args.steps)
     loader = torch.utils.data.DataLoader(PairSet(vis, ir, vis_lab), batch_sampler=batches, num_workers=args.workers,
                                          pin_memory=device.type == 'cuda', persistent_workers=False)
-    model.train(); t0, times = None, []
+    model.train(); t0 = None
     for b, (xv, xr, yv, yr) in enumerate(loader):
         if b == args.warmup: sync(device); t0 = time.perf_counter()
         x = torch.cat([xv, xr]).to(device); yv, yr = yv.to(device), yr.to(device)

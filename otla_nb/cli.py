@@ -6,12 +6,11 @@
 from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
-import torch
 from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run, resolve_device
 from .data import find_data_root
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
-from .pseudo import SOURCES, PseudoConfig, make_pseudo_config, pseudo_config_for, cached_pseudo, import_spcl_labels
+from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels
 
 # %% auto #0
 __all__ = ['build_parser', 'train_config', 'stage1_config', 'main']

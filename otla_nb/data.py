@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #5053de7e
 from __future__ import annotations
-import os, re, json, math, random, hashlib, zlib, tempfile, shutil, collections, contextlib, dataclasses
+import os, re, json, math, random, hashlib, zlib, tempfile, collections, contextlib, dataclasses
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
@@ -554,7 +554,7 @@ def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(n, h, w, 3))
         def work(a, b):
-            for i in range(a, b): arr[i] = _load_resized(paths[i], size)
+            for i in range(a, b): arr[i] = _load_resized(paths[i], size)   # noqa: F821 (`arr` is deleted after the workers end)
             return b - a
         with ThreadPoolExecutor(max(1, workers or _n_cpus())) as ex:
             futs = [ex.submit(work, a, min(a + chunk, n)) for a in range(0, n, chunk)]

@@ -10,7 +10,6 @@ from typing import NamedTuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
 from torch import Tensor
 from torchvision.models import resnet
 from fastcore.basics import store_attr

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_pseudo.ipynb #22a65448
 from __future__ import annotations
-import copy, json, math, time, warnings
+import copy, json, time, warnings
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np

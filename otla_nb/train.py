@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #e8ee6949
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, platform, random, shutil, sys, tempfile, time, warnings
+import dataclasses, hashlib, json, math, os, shutil, tempfile, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
-from .metrics import eval_sysu, eval_sysu_trials, eval_regdb, summarize
+from .metrics import eval_sysu_trials, eval_regdb, summarize
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 

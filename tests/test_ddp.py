@@ -13,7 +13,6 @@ run's within rtol 1e-4 (abs 1e-5), and the final infrared labels and parameters 
 Only rank 0 wrote the run directory. Tiny ResNet-18 at 32 x 16 on the 'tiny' synthetic world, 3 epochs x 2 batches.
 """
 import json, os, socket, subprocess, sys
-from pathlib import Path
 import numpy as np
 import pytest
 import torch

@@ -1,0 +1,21 @@
+"The exported modules, the benchmarks and the tests pass ruff's checks as `pyproject.toml` (`[tool.ruff]`) sets them."
+import subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def _ruff(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, '-m', 'ruff', 'check', '--no-cache', *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+def test_ruff_clean():
+    pytest.importorskip('ruff')
+    r = _ruff('otla_nb', 'benchmarks', 'tests')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+
+def test_ruff_catches_an_unused_import(tmp_path):
+    "The configuration is live: an unused import in a file under the same settings fails."
+    pytest.importorskip('ruff')
+    (tmp_path/'bad.py').write_text('import os\n')
+    r = _ruff('--config', str(ROOT/'pyproject.toml'), str(tmp_path/'bad.py'), cwd=tmp_path)
+    assert r.returncode != 0 and 'F401' in r.stdout
