@@ -19,3 +19,12 @@ def test_ruff_catches_an_unused_import(tmp_path):
     (tmp_path/'bad.py').write_text('import os\n')
     r = _ruff('--config', str(ROOT/'pyproject.toml'), str(tmp_path/'bad.py'), cwd=tmp_path)
     assert r.returncode != 0 and 'F401' in r.stdout
+
+def test_pre_commit_hooks_run_installed_commands():
+    "`.pre-commit-config.yaml`'s local hooks clean and export the notebooks and run ruff, with commands the dev install provides."
+    import shutil
+    yaml = pytest.importorskip('yaml')
+    hooks = {h['id']: h for r in yaml.safe_load((ROOT/'.pre-commit-config.yaml').read_text())['repos'] for h in r['hooks']}
+    assert list(hooks) == ['nbdev_clean', 'nbdev_export', 'ruff']
+    for h in hooks.values():
+        assert h['language'] == 'system' and shutil.which(h['entry'].split()[0]), h
