@@ -14,7 +14,7 @@ import argparse, os, platform, shutil, tempfile, time
 from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all
-from otla_nb.train import make_config
+from otla_nb.train import make_config, tiny_overrides
 
 
 def cpu_model()->str:
@@ -25,10 +25,10 @@ def cpu_model()->str:
 
 def grid(root:Path, args, tag:str)->list:
     "The `--runs` configurations (seeds 0, 1, ...), writing under `root/tag`."
-    kw = dict(data_kw={'size': 'tiny'}, img_h=32, img_w=16, max_batches=2, trials=2, data_root=str(root/'world'),
-              pretrained=False, n_ids=4) if args.quick else {}
-    return [(make_config('synthetic', setting='semi', seed=s, epochs=args.epochs, progress=False, device='cpu',
-                         cache_dir=str(root/'cache'), out_dir=str(root/tag), **kw), f'grid-s{s}') for s in range(args.runs)]
+    kw = tiny_overrides(root) if args.quick else {}
+    kw = dict(kw, setting='semi', epochs=args.epochs, progress=False, device='cpu', cache_dir=str(root/'cache'),
+              out_dir=str(root/tag))
+    return [(make_config('synthetic', seed=s, **kw), f'grid-s{s}') for s in range(args.runs)]
 
 
 def timed(root, args, tag, jobs, threads):

@@ -17,7 +17,7 @@ import argparse, json, os, shutil, tempfile, time
 from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all, modality_rank1, main_metrics
-from otla_nb.train import make_config, resolve_pretrained
+from otla_nb.train import make_config, resolve_pretrained, tiny_overrides
 from bench_grid import cpu_model   # the script's folder is on sys.path
 
 NOVEMBER = dict(pretrained=False, backbone_lr_mult=1., n_ids=4, n_vis=8, n_ir=8, epochs=12, warmup_epochs=2,
@@ -56,11 +56,9 @@ def main():
     args = ap.parse_args()
     names = ['november', 'b8'] if args.quick else (args.only or list(LEVERS))
     root = Path(args.out or tempfile.mkdtemp(prefix='bench-levers-'))
-    small = dict(data_kw={'size': 'tiny'}, img_h=32, img_w=16, max_batches=2, trials=2, epochs=2, warmup_epochs=1,
-                 milestones=(1,), data_root=str(root/'world'), cache_dir=str(root/'cache'), n_ids=2)
-    small = small if args.quick else {}
-    cfgs = [(make_config('synthetic', setting='supervised', seed=args.seed, progress=False, device='cpu',
-                         out_dir=str(root/'runs'), **{**LEVERS[n][1], **small}), f'lever-{n}') for n in names]
+    small = dict(tiny_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
+    run_kw = dict(setting='supervised', seed=args.seed, progress=False, device='cpu', out_dir=str(root/'runs'))
+    cfgs = [(make_config('synthetic', **{**run_kw, **LEVERS[n][1], **small}), f'lever-{n}') for n in names]
     t = time.perf_counter()
     for c, _ in cfgs:   # the warm start, once, before the clock of any run
         if c.pretrained == 'synthetic': resolve_pretrained(c); break

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
 from otla_nb.data import CrossModalIdentitySampler, load_dataset   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
-from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
+from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config, tiny_overrides,   # noqa: E402
                            prepare_data, read_history, train_epoch)
 
 PARTS = ('otla', 'precision', 'evaluate', 'speed', 'memory', 'evidence')
@@ -83,9 +83,8 @@ def tiny_world(root:Path):
 
 def tiny_config(args, root:Path, **kw):
     "A seconds-sized configuration on the tiny world (64 x 32: see 06_train on oneDNN's bf16 convolution on small maps)."
-    base = dict(data_root=str(root/'tiny'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=64, img_w=32,
-                epochs=1, max_batches=4, trials=2, test_batch=64, progress=False, device=str(args.device),
-                out_dir=str(root/'runs'/'tiny'), pretrained=False, n_ids=4)
+    base = dict(tiny_overrides(root), data_root=str(root/'tiny'), img_h=64, img_w=32, epochs=1, max_batches=4,
+                test_batch=64, device=str(args.device), out_dir=str(root/'runs'/'tiny'))
     return make_config('synthetic', **{**base, **kw})
 
 

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform, find_data_root
 from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
-from .train import warm_start_config
+from .train import warm_start_config, tiny_overrides
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
@@ -36,11 +36,11 @@ def smoke_overrides(root=None,              # scratch folder; None: a new one, r
     if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
         root = tempfile.mkdtemp(prefix='otla-smoke-'); _SMOKE_ROOTS.append(root)
     root = Path(root)
-    small = dict(epochs=2, cache_dir=str(root/'cache'), img_h=32, img_w=16, max_batches=2, trials=2, progress=False,
-                 pretrained=False)
-    if dataset != 'synthetic': return dict(small, arch='resnet18', out_dir=str(root/'runs'))
-    return dict(small, data_root=str(root/'world'), data_kw={'size': 'tiny'}, out_dir=str(root/'runs'),
-                n_ids=4)   # the tiny world has 6 training identities
+    tiny = tiny_overrides(root)
+    if dataset != 'synthetic':   # a real set: its own folder, its own batch
+        own = {k: v for k, v in tiny.items() if k not in ('data_root', 'data_kw', 'n_ids')}
+        return dict(own, arch='resnet18', out_dir=str(root/'runs'))
+    return dict(tiny, out_dir=str(root/'runs'))
 
 # %% ../nbs/09_experiments.ipynb #b8ca19e0
 def cleanup_smoke()->list:

@@ -25,11 +25,11 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 
 # %% auto #0
 __all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
-           'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters', 'load_visible_labels',
-           'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model', 'build_optimizer',
-           'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'train_epoch', 'extract',
-           'test_sets', 'evaluate', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit',
-           'check_run', 'load_run']
+           'tiny_overrides', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
+           'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model',
+           'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
+           'train_epoch', 'extract', 'test_sets', 'evaluate', 'atomic_write', 'write_json', 'read_history',
+           'load_checkpoint', 'Run', 'fit', 'check_run', 'load_run']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -135,6 +135,15 @@ def make_config(preset:str='synthetic', # a name of `PRESETS`
     "A `TrainConfig` from a preset, with overrides."
     if preset not in PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(PRESETS)}")
     return TrainConfig(**{**PRESETS[preset], **overrides})
+
+# %% ../nbs/06_train.ipynb #9424550b
+def tiny_overrides(root # scratch folder: the tiny world and the image caches go under it
+                  )->dict: # `TrainConfig` fields for `make_config('synthetic', ...)`
+    "The seconds-sized settings on the tiny synthetic world that tests, smoke runs and quick benchmarks share."
+    root = Path(root)
+    return dict(data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=32, img_w=16,
+                epochs=2, max_batches=2, trials=2, progress=False, pretrained=False,
+                n_ids=4)   # the tiny world has 6 training identities
 
 # %% ../nbs/06_train.ipynb #9e5262d5
 def n_shards(cfg:TrainConfig, # its n_ids and shards

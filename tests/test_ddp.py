@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import torch
 
-from otla_nb.train import make_config, fit, prepare_data, load_checkpoint
+from otla_nb.train import make_config, fit, prepare_data, load_checkpoint, tiny_overrides
 
 RTOL, ATOL = 1e-4, 1e-5
 
@@ -38,9 +38,7 @@ def _free_port():
 
 
 def _cfg(tmp, **kw):
-    base = dict(data_root=str(tmp/'world'), data_kw={'size': 'tiny'}, cache_dir=str(tmp/'cache'), img_h=32, img_w=16,
-                epochs=3, max_batches=2, trials=1, test_batch=64, progress=False, device='cpu', shards=2,
-                pretrained=False, n_ids=4)
+    base = dict(tiny_overrides(tmp), epochs=3, trials=1, test_batch=64, device='cpu', shards=2)
     return make_config('synthetic', **{**base, **kw})
 
 
