@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
 from otla_nb.data import CrossModalIdentitySampler, load_dataset   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
-from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config, tiny_overrides,   # noqa: E402
-                           prepare_data, read_history, train_epoch)
+from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
+                           prepare_data, read_history, tiny_overrides, train_epoch)
 
 PARTS = ('otla', 'precision', 'evaluate', 'speed', 'memory', 'evidence')
 CAPS = dict(otla=45, precision=150, evaluate=40, speed=120, memory=40, evidence=None)   # evidence: --minutes + set-up

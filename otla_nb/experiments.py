@@ -12,8 +12,9 @@ import torch
 import matplotlib.pyplot as plt
 
 from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform, find_data_root
+from .data import load_dataset, sysu_query, sysu_gallery
 from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
-from .train import warm_start_config, tiny_overrides
+from .train import warm_start_config, tiny_overrides, extract
 from .losses import PredictionAlignmentLoss
 
 # %% auto #0
@@ -331,8 +332,6 @@ def ranked_retrieval(run,                   # a `Run` (from `cached_fit` / `load
                     )->dict:                # direction, queries [(path, pid, cam)], ranked [[(path, pid, cam, match, distance)]]
     "Top-k gallery images of random queries of a run's test set, ranked by the run's model under the test protocol."
     import random
-    from otla_nb.data import load_dataset, sysu_query, sysu_gallery
-    from otla_nb.train import extract
     cfg = run.config; device = resolve_device(cfg.device)
     regdb = cfg.dataset == 'regdb'
     direction = direction or ('v2t' if regdb else 'all')
@@ -385,8 +384,6 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
                    split:str='test'  # 'test': the test identities' images; 'train': the training images
                   )->dict:           # Rank-1 in percent: 'v2v', 'i2i' (leave-one-out), 'i2v', 'v2i'
     "Rank-1 (cosine) of every image against the other images of its own modality and against the other modality."
-    from otla_nb.data import load_dataset, sysu_query, sysu_gallery
-    from otla_nb.train import extract
     if split not in ('test', 'train'): raise ValueError(f"split={split!r}: expected 'test' or 'train'")
     cfg = run.config; device = resolve_device(cfg.device)
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)

@@ -6,7 +6,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 def _ruff(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, '-m', 'ruff', 'check', '--no-cache', *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, '-m', 'ruff', 'check', '--no-cache', *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
 
 def test_ruff_clean():
     pytest.importorskip('ruff')
@@ -21,10 +22,11 @@ def test_ruff_catches_an_unused_import(tmp_path):
     assert r.returncode != 0 and 'F401' in r.stdout
 
 def test_pre_commit_hooks_run_installed_commands():
-    "`.pre-commit-config.yaml`'s local hooks clean and export the notebooks and run ruff, with commands the dev install provides."
+    "`.pre-commit-config.yaml`'s local hooks: nbdev_clean, nbdev_export and ruff, commands the dev install provides."
     import shutil
     yaml = pytest.importorskip('yaml')
-    hooks = {h['id']: h for r in yaml.safe_load((ROOT/'.pre-commit-config.yaml').read_text())['repos'] for h in r['hooks']}
+    repos = yaml.safe_load((ROOT/'.pre-commit-config.yaml').read_text())['repos']
+    hooks = {h['id']: h for r in repos for h in r['hooks']}
     assert list(hooks) == ['nbdev_clean', 'nbdev_export', 'ruff']
     for h in hooks.values():
         assert h['language'] == 'system' and shutil.which(h['entry'].split()[0]), h
