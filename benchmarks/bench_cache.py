@@ -24,7 +24,9 @@ def timeit(f, repeat=1):
     "Best wall time of `repeat` calls of f, and its last result."
     best, out = float('inf'), None
     for _ in range(repeat):
-        t = time.perf_counter(); out = f(); best = min(best, time.perf_counter() - t)
+        t = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t)
     return best, out
 
 
@@ -97,7 +99,8 @@ def main():
     torch.set_num_threads(_n_cpus())
     try:
         t, ds = timeit(lambda: load_dataset('synthetic', root=work/f'sysu-{size}', size=size))
-        print(ds); print(f"(rendered/read in {t:.1f} s)")
+        print(ds)
+        print(f"(rendered/read in {t:.1f} s)")
         paths = [r.path for r in ds.train]
         if args.quick: paths = paths[:200]
         workers = _n_cpus()

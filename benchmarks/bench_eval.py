@@ -19,18 +19,15 @@ on `--fwd-images` images (64 by default) and scaled to the protocol's image coun
 
 No assertions on time.
 """
-import argparse, os, platform, statistics, time
+import argparse, os, time
 import numpy as np
 import torch
 from otla_nb.data import test_transform
 from otla_nb.model import DEN
 from otla_nb.metrics import eval_sysu, eval_sysu_trials
+from benchkit import sync, timed, device_name   # the script's folder is on sys.path
 
 N_QUERY, N_GALLERY, N_IDS, IMGS_PER_SLOT = 3_803, 301, 96, 20
-
-
-def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
 
 
 def problem(dim, n_trials, seed=0):
@@ -80,15 +77,6 @@ def metrics_only(dev, fq, fg, q_pids, g_pids, q_cams, g_cams, trials):
             'torch, batched': lambda: eval_sysu_trials(d_union, q_pids, g_pids, q_cams, g_cams, trials)}
 
 
-def timed(fn, device, repeats, *args):
-    "Median seconds of `fn(*args)` over `repeats` runs after one warm-up, and its result."
-    res = fn(*args); times = []
-    for _ in range(repeats):
-        sync(device); t = time.perf_counter(); res = fn(*args); sync(device)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), res
-
-
 def max_diff(a, b):
     return max(max(np.abs(x[0] - y[0]).max(), abs(x[1] - y[1]), abs(x[2] - y[2])) for x, y in zip(a, b))
 
@@ -102,8 +90,11 @@ def forward_time(model, n_images, size, batch, device, amp):
             x = test_transform(x8[:min(batch, n - s)])
             if device.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp): model.embed(x)
-    run(min(batch, n_images)); sync(device)
-    t = time.perf_counter(); run(n_images); sync(device)
+    run(min(batch, n_images))
+    sync(device)
+    t = time.perf_counter()
+    run(n_images)
+    sync(device)
     return time.perf_counter() - t
 
 
@@ -122,7 +113,7 @@ def main():
     if args.threads: torch.set_num_threads(args.threads)
     if args.quick: args.arch, args.size, args.fwd_images, args.batch, args.repeats, args.trials = 'resnet18', [32, 16], 64, 64, 1, 2
     device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or 'cpu')
+    name = device_name(device)
     torch.manual_seed(0)
     model = DEN(N_IDS, arch=args.arch, pretrained=False).to(device).eval()
     if device.type == 'cuda': model = model.to(memory_format=torch.channels_last)

@@ -10,17 +10,12 @@ reports wall times and the ratios, and checks that the parallel runs gave the nu
 
 `--quick` uses the tiny world and two batches an epoch: it checks that the script runs, its times mean nothing.
 """
-import argparse, os, platform, shutil, tempfile, time
+import argparse, os, shutil, tempfile, time
 from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all
 from otla_nb.train import make_config, tiny_overrides
-
-
-def cpu_model()->str:
-    "The CPU's model name as lscpu prints it (Linux), else platform's guess."
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or 'cpu'
+from benchkit import cpu_model   # the script's folder is on sys.path
 
 
 def grid(root:Path, args, tag:str)->list:
@@ -31,8 +26,9 @@ def grid(root:Path, args, tag:str)->list:
     return [(make_config('synthetic', seed=s, **kw), f'grid-s{s}') for s in range(args.runs)]
 
 
-def timed(root, args, tag, jobs, threads):
-    t = time.perf_counter(); runs = fit_all(grid(root, args, tag), jobs=jobs, threads=threads)
+def timed_grid(root, args, tag, jobs, threads):
+    t = time.perf_counter()
+    runs = fit_all(grid(root, args, tag), jobs=jobs, threads=threads)
     return time.perf_counter() - t, runs
 
 
@@ -46,9 +42,9 @@ def main():
     root = Path(tempfile.mkdtemp(prefix='bench-grid-'))
     try:
         fit_all(grid(root, args, 'warm')[:1], jobs=1, threads=1)   # renders the world and fills the image caches
-        t_all, _ = timed(root, args, 'seq-all', 1, cores)
-        t_one, one = timed(root, args, 'seq-one', 1, 1)
-        t_par, par = timed(root, args, 'par-one', cores, 1)
+        t_all, _ = timed_grid(root, args, 'seq-all', 1, cores)
+        t_one, one = timed_grid(root, args, 'seq-one', 1, 1)
+        t_par, par = timed_grid(root, args, 'par-one', cores, 1)
         same = all([{k: v for k, v in h.items() if not k.endswith('time') and k != 'img_per_s'} for h in a.history] ==
                    [{k: v for k, v in h.items() if not k.endswith('time') and k != 'img_per_s'} for h in b.history]
                    for a, b in zip(one, par))

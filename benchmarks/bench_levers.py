@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all, modality_rank1, main_metrics
 from otla_nb.train import make_config, resolve_pretrained, tiny_overrides
-from bench_grid import cpu_model   # the script's folder is on sys.path
+from benchkit import cpu_model   # the script's folder is on sys.path
 
 NOVEMBER = dict(pretrained=False, backbone_lr_mult=1., n_ids=4, n_vis=8, n_ir=8, epochs=12, warmup_epochs=2,
                 milestones=(8, 11), per_add_iters=200)
@@ -61,7 +61,9 @@ def main():
     cfgs = [(make_config('synthetic', **{**run_kw, **LEVERS[n][1], **small}), f'lever-{n}') for n in names]
     t = time.perf_counter()
     for c, _ in cfgs:   # the warm start, once, before the clock of any run
-        if c.pretrained == 'synthetic': resolve_pretrained(c); break
+        if c.pretrained == 'synthetic':
+            resolve_pretrained(c)
+            break
     t_warm = time.perf_counter() - t
     try:
         runs = fit_all(cfgs, jobs=args.jobs, threads=1)

@@ -24,9 +24,11 @@ def regdb_problem(rng, n_ids=206, per_id=10):
     pids = np.repeat(np.arange(n_ids), per_id)
     return rng.random((len(pids), len(pids))), pids, pids.copy()
 
-def timed(f, *args):
+def one_call(f, *args):
     "Result and wall time (s) of one call."
-    t = time.perf_counter(); out = f(*args); return out, time.perf_counter() - t
+    t = time.perf_counter()
+    out = f(*args)
+    return out, time.perf_counter() - t
 
 def max_diff(a, b):
     "Largest absolute difference between two (cmc, mAP, mINP) triples."
@@ -39,11 +41,13 @@ def main(quick=False, seed=0):
     t_loop = t_vec = diff = 0.
     for _ in range(trials):
         p = sysu_problem(rng, n_query=nq)
-        a, tl = timed(eval_sysu_loop, *p); b, tv = timed(eval_sysu, *p)
+        a, tl = one_call(eval_sysu_loop, *p)
+        b, tv = one_call(eval_sysu, *p)
         t_loop, t_vec, diff = t_loop + tl, t_vec + tv, max(diff, max_diff(a, b))
     rows.append((f"SYSU all-search {nq}x{len(p[2])} (mean of {trials} trials)", t_loop / trials, t_vec / trials, diff))
     p = regdb_problem(rng, r_ids, r_per)
-    a, tl = timed(eval_regdb_loop, *p); b, tv = timed(eval_regdb, *p)
+    a, tl = one_call(eval_regdb_loop, *p)
+    b, tv = one_call(eval_regdb, *p)
     rows.append((f"RegDB {len(p[1])}x{len(p[2])}", tl, tv, max_diff(a, b)))
     print("| case | loop (ms) | vectorised (ms) | speed-up | max abs diff |")
     print("|---|---:|---:|---:|---:|")

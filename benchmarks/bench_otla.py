@@ -17,27 +17,14 @@ the labels of the float64 solve). On the CPU `--flush-denormal` adds a float32 r
 On a shared machine use `--threads 1`: with torch's OpenMP threads and OpenBLAS's threads competing with other
 processes for few cores, both implementations slow down erratically (10-50x seen on a loaded 2-core machine).
 """
-import argparse, os, platform, statistics, time
+import argparse, os
 import numpy as np
 import torch
 from otla_nb.otla import sinkhorn_assign, sinkhorn_reference
+from benchkit import timed, device_name   # the script's folder is on sys.path
 
 SIZES = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)}
 SCALES = {'near-uniform': 0.1, 'mid': 1.0, 'peaky': 3.0, 'very peaky': 8.0}
-
-
-def sync(device):
-    "Wait for queued GPU work so the timer sees it."
-    if device.type == 'cuda': torch.cuda.synchronize(device)
-
-
-def timed(f, repeats, device):
-    "Median wall time of `repeats` calls of f (after one untimed warm-up call) and the last result."
-    out = f(); sync(device)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter(); out = f(); sync(device); times.append(time.perf_counter() - t)
-    return statistics.median(times), out
 
 
 def probs_for(n_r, n_p, scale, seed, device):
@@ -56,15 +43,14 @@ def run(args):
         for regime, scale in SCALES.items():
             P = probs_for(n_r, n_p, scale, args.seed, device)
             P64 = P.double().cpu().numpy()
-            t_ref, (lab_ref, info_ref) = timed(lambda: sinkhorn_reference(P64, args.delta, max_iter=10**6), repeats,
-                                               torch.device('cpu'))
+            t_ref, (lab_ref, info_ref) = timed(lambda: sinkhorn_reference(P64, args.delta, max_iter=10**6), 'cpu', repeats)
             zeros = ((P.float() ** args.delta) == 0).float().mean().item()
             for dt, m in [(dt, m) for dt in dtypes for m in (0, 5)]:
                 ftz = dt == 'float32+FTZ'
                 if ftz: torch.set_flush_denormal(True)
                 try:
                     t, (lab, info) = timed(lambda: sinkhorn_assign(P, args.delta, return_info=True, anderson=m,
-                                                                   dtype=torch.float32 if ftz else dt), repeats, device)
+                                                                   dtype=torch.float32 if ftz else dt), device, repeats)
                 finally:
                     if ftz: torch.set_flush_denormal(False)
                 agree = (lab.cpu().numpy() == lab_ref).mean()
@@ -104,7 +90,7 @@ if __name__ == '__main__':
             threadpool_limits(args.threads)
         except ImportError: print('threadpoolctl not installed: numpy BLAS threads not limited')
     if args.device.startswith('cuda') and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
-    dev = torch.cuda.get_device_name(args.device) if args.device.startswith('cuda') else platform.processor() or 'cpu'
+    dev = device_name(args.device)
     print(f"torch {torch.__version__}, numpy {np.__version__}, device {args.device} ({dev}), "
           f"{torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, δ = {args.delta}, repeats = {1 if args.quick else args.repeats}")
     rows = run(args)

@@ -13,21 +13,23 @@ No assertions on time: it prints what it measured.
 import argparse, hashlib, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np
-from otla_nb.synthetic import (SIZES, write_sysu, layout_cameras, sample_identity, render, make_opts, LAYOUTS)
+from otla_nb.synthetic import (SIZES, write_sysu, layout_cameras, sample_identity, render, make_opts, LAYOUT_CODES)
 
 
 def tree_hash(root) -> str:
     "SHA-256 over every file's relative path and bytes."
     h = hashlib.sha256()
     for p in sorted(Path(root).rglob('*')):
-        if p.is_file(): h.update(str(p.relative_to(root)).encode()); h.update(p.read_bytes())
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
     return h.hexdigest()
 
 
 def bench_render(n: int, size=(128, 64)) -> float:
     "Render-only images/s on this core."
     cams, o = layout_cameras('sysu', 0), make_opts()
-    ids = [sample_identity(np.random.default_rng([0, LAYOUTS['sysu'], 0, i])) for i in range(50)]
+    ids = [sample_identity(np.random.default_rng([0, LAYOUT_CODES['sysu'], 0, i])) for i in range(50)]
     t = time.perf_counter()
     for k in range(n):
         c = cams[1 + k % 6]

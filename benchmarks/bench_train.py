@@ -23,7 +23,7 @@ On CUDA: peak GPU memory (torch.cuda.max_memory_allocated) of our training step 
 `--quick` is a CI-sized run (ResNet-18, 32 x 16, a few hundred images, 2 timed batches): it checks that the script
 runs, its numbers mean nothing. No assertions on time.
 """
-import argparse, os, platform, time
+import argparse, os, time
 import numpy as np
 import torch
 import torchvision.transforms as T
@@ -31,13 +31,10 @@ from otla_nb.data import CrossModalIdentitySampler, IMAGENET_MEAN, IMAGENET_STD
 from otla_nb.otla import LabelBank
 from otla_nb.train import TrainConfig, TrainData, Losses, build_model, build_optimizer, train_epoch, assign_labels
 from otla_nb.model import grl_coeff
+from benchkit import sync, device_name   # the script's folder is on sys.path
 
 SYSU = dict(n_vis=22_258, n_ir=11_909, n_ids=395)
 QUICK = dict(n_vis=320, n_ir=160, n_ids=20)
-
-
-def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
 
 
 def make_world(counts, size, device, seed=0):
@@ -46,7 +43,8 @@ def make_world(counts, size, device, seed=0):
     h, w = size
     vis = torch.randint(0, 256, (counts['n_vis'], h, w, 3), dtype=torch.uint8, device=device, generator=g)
     ir = torch.randint(0, 256, (counts['n_ir'], h, w, 3), dtype=torch.uint8, device=device, generator=g)
-    vis_lab = np.arange(counts['n_vis']) % counts['n_ids']; ir_lab = np.arange(counts['n_ir']) % counts['n_ids']
+    vis_lab = np.arange(counts['n_vis']) % counts['n_ids']
+    ir_lab = np.arange(counts['n_ir']) % counts['n_ids']
     return TrainData(vis, ir, vis_lab.astype(np.int64), ir_lab.astype(np.int64), vis_lab.astype(np.int64),
                      counts['n_ids'], None)
 
@@ -65,12 +63,17 @@ def bench_ours(args, data, device, n_ids=4):
     sampler = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
     step, _ = train_epoch(model, opt, sampler, data, losses, cfg, 0, 0, device)          # warm-up (and compilation)
     cfg.max_batches = args.steps
-    sync(device); t = time.perf_counter()
+    sync(device)
+    t = time.perf_counter()
     step, stats = train_epoch(model, opt, sampler, data, losses, cfg, 1, step, device)
-    sync(device); t_batch = (time.perf_counter() - t) / stats['batches']
+    sync(device)
+    t_batch = (time.perf_counter() - t) / stats['batches']
     bank = LabelBank(len(data.ir_true), data.n_classes, device=device)
     assign_labels(model, data, bank, cfg, device)                                          # warm-up
-    sync(device); t = time.perf_counter(); rec = assign_labels(model, data, bank, cfg, device); sync(device)
+    sync(device)
+    t = time.perf_counter()
+    rec = assign_labels(model, data, bank, cfg, device)
+    sync(device)
     return t_batch, time.perf_counter() - t, rec['otla_time'], len(sampler)
 
 
@@ -108,13 +111,20 @@ def bench_reference(args, data_np, device, n_ids=4):
     batches = ref_batches(sampler, cfg.n_ir, args.warmup + args.steps)
     loader = torch.utils.data.DataLoader(PairSet(vis, ir, vis_lab), batch_sampler=batches, num_workers=args.workers,
                                          pin_memory=device.type == 'cuda', persistent_workers=False)
-    model.train(); t0 = None
+    model.train()
+    t0 = None
     for b, (xv, xr, yv, yr) in enumerate(loader):
-        if b == args.warmup: sync(device); t0 = time.perf_counter()
-        x = torch.cat([xv, xr]).to(device); yv, yr = yv.to(device), yr.to(device)
+        if b == args.warmup:
+            sync(device)
+            t0 = time.perf_counter()
+        x = torch.cat([xv, xr]).to(device)
+        yv, yr = yv.to(device), yr.to(device)
         out = model(x, grl_coeff=grl_coeff(b, cfg.grl_tau, cfg.grl_max_iter))
         loss, _ = losses(out, yv, yr)
-        opt.zero_grad(); loss.backward(); opt.step(); loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        loss.item()
     sync(device)
     return (time.perf_counter() - t0) / args.steps
 
@@ -123,7 +133,8 @@ def peak_memory(args, data, device, ids):
     "Peak allocated GPU memory (GiB) of our training step with `ids` identities a batch (16 images each)."
     rows = []
     for n in ids:
-        torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(device)
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats(device)
         base = torch.cuda.memory_allocated(device)
         cfg = config(args, device, n_ids=n, max_batches=2)
         model, losses = build_model(cfg, data.n_classes, device), Losses(cfg)
@@ -158,7 +169,7 @@ def main():
         args.arch, args.size, args.steps, args.warmup, args.workers, args.mem_ids = 'resnet18', [32, 16], 2, 1, 1, [2, 4]
     device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
     if device.type == 'cuda' and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or 'cpu')
+    name = device_name(device)
     counts = {'sysu': SYSU, 'small': QUICK}[args.counts or ('small' if args.quick else 'sysu')]
     print(f"torch {torch.__version__}, device {device} ({name}), {torch.get_num_threads()} torch threads, "
           f"{os.cpu_count()} CPUs, {args.arch} at {args.size[0]}x{args.size[1]}, batch 4x(8+8) = 64 images, "
@@ -169,7 +180,9 @@ def main():
     print(f"ours:      {64 / t_ours:9.1f} img/s ({t_ours*1e3:.1f} ms/batch); OTLA step {t_assign:.2f} s "
           f"(of which Sinkhorn {t_otla*1e3:.1f} ms)", flush=True)
     data_np = (data.vis_images.cpu().numpy(), data.ir_images.cpu().numpy(), data.vis_labels, data.n_classes)
-    if device.type == 'cuda': data.vis_images = data.ir_images = None; torch.cuda.empty_cache()
+    if device.type == 'cuda':
+        data.vis_images = data.ir_images = None
+        torch.cuda.empty_cache()
     t_ref = bench_reference(args, data_np, device)
     print(f"reference: {64 / t_ref:9.1f} img/s ({t_ref*1e3:.1f} ms/batch)", flush=True)
     e_ours, e_ref = n_batches * t_ours + t_assign, n_batches * t_ref

@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
+import benchkit, bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
 from otla_nb.data import CrossModalIdentitySampler, load_dataset   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
@@ -43,14 +43,18 @@ class Report:
     "Results by part, written to `out/gpu_check.json` and `out/gpu_check.md` after every `put`."
     def __init__(self, out:Path, header:dict):
         self.out, self.data = out, {'header': header, 'parts': {}}
-        out.mkdir(parents=True, exist_ok=True); self.write()
+        out.mkdir(parents=True, exist_ok=True)
+        self.write()
 
     def put(self, part:str, key:str, value):
-        self.data['parts'].setdefault(part, {})[key] = value; self.write()
+        self.data['parts'].setdefault(part, {})[key] = value
+        self.write()
 
     def write(self):
         for name, text in (('gpu_check.json', json.dumps(self.data, indent=1, default=str)), ('gpu_check.md', self.markdown())):
-            tmp = self.out/f'.{name}.tmp'; tmp.write_text(text); os.replace(tmp, self.out/name)
+            tmp = self.out/f'.{name}.tmp'
+            tmp.write_text(text)
+            os.replace(tmp, self.out/name)
 
     def markdown(self)->str:
         h = self.data['header']
@@ -94,7 +98,9 @@ def part_otla(args, rep, cap):
     sizes = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)}
     for name, (n_r, n_p) in sizes.items():
         for regime, scale in bench_otla.SCALES.items():
-            if cap.over(): rep.put('otla', 'stopped', f'time cap {cap.seconds} s'); return
+            if cap.over():
+                rep.put('otla', 'stopped', f'time cap {cap.seconds} s')
+                return
             P = bench_otla.probs_for(n_r, n_p, scale, 0, dev)
             for dt in (torch.float32, torch.float64):
                 a, ia = sinkhorn_assign(P, 25., dtype=dt, return_info=True)
@@ -104,7 +110,7 @@ def part_otla(args, rep, cap):
                         f'{agree:.4%} (sweeps {ia["iterations"]}/{ib["iterations"]}, converged {ia["converged"]}/{ib["converged"]})')
     n_r, n_p = next(iter(sizes.values()))
     P = bench_otla.probs_for(n_r, n_p, 1.0, 0, dev)
-    t, _ = bench_otla.timed(lambda: sinkhorn_assign(P, 25.), 1 if args.quick else 5, dev)
+    t, _ = benchkit.timed(lambda: sinkhorn_assign(P, 25.), dev, 1 if args.quick else 5)
     rep.put('otla', f'OTLA ms at {n_r:,} x {n_p} (float32, mid, on {dev.type})', t * 1e3)
 
 
@@ -121,14 +127,17 @@ class _StepSyncCounter:
                 torch.cuda.set_sync_debug_mode('warn')
                 try: yield batch
                 finally: torch.cuda.set_sync_debug_mode('default')
-            self.count += sum('synchroniz' in str(x.message) for x in w); self.steps += 1
+            self.count += sum('synchroniz' in str(x.message) for x in w)
+            self.steps += 1
 
 
 def _epoch(cfg, data, init, device, count_syncs=False):
-    model = build_model(cfg, data.n_classes, device); model.load_state_dict(init)
+    model = build_model(cfg, data.n_classes, device)
+    model.load_state_dict(init)
     s = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
     s = _StepSyncCounter(s) if count_syncs else s
-    t = time.perf_counter(); _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device)
+    t = time.perf_counter()
+    _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device)
     st['wall'] = time.perf_counter() - t
     if count_syncs: st['host_syncs_per_step'] = s.count / max(s.steps, 1)
     return model, st
@@ -146,7 +155,9 @@ def part_precision(args, rep, cap):
     if dev.type == 'cuda' or args.compile: variants.append(('the same + compile', dict(amp='always', channels_last='always', fused_adam='always', compile=True)))
     else: rep.put('precision', 'compile', 'skipped on the CPU (about 1.5 minutes of compilation; --compile runs it)')
     for name, kw in variants:
-        if cap.over(): rep.put('precision', 'stopped', f'time cap {cap.seconds} s'); return
+        if cap.over():
+            rep.put('precision', 'stopped', f'time cap {cap.seconds} s')
+            return
         _, st = _epoch(dataclasses.replace(fp32, **kw), data, init, dev, count_syncs=dev.type == 'cuda' and not kw.get('compile'))
         rel = abs(st['loss'] - ref['loss']) / abs(ref['loss'])
         finite = all(math.isfinite(st[k]) for k in ('loss', 'ce_v', 'ce_r', 'tri_v', 'tri_r'))
@@ -195,7 +206,9 @@ def part_speed(args, rep, cap):
     rep.put('speed', 'of which OTLA (ms)', t_otla * 1e3)
     if not cap.over():
         data_np = (data.vis_images.cpu().numpy(), data.ir_images.cpu().numpy(), data.vis_labels, data.n_classes)
-        if dev.type == 'cuda': data.vis_images = data.ir_images = None; torch.cuda.empty_cache()
+        if dev.type == 'cuda':
+            data.vis_images = data.ir_images = None
+            torch.cuda.empty_cache()
         t_ref = bench_train.bench_reference(b, data_np, dev)
         rep.put('speed', f'reference style: images/s (fp32, PIL per image, {b.workers} workers)', 64 / t_ref)
         rep.put('speed', 'speed-up of ours (images/s)', t_ref / t_ours)
@@ -204,12 +217,14 @@ def part_speed(args, rep, cap):
     if not cap.over():
         dim = 512 if args.quick else 2048
         fq, q_pids, q_cams, fg, g_pids, g_cams, trials = bench_eval.problem(dim, 2 if args.quick else 10)
-        t, _ = bench_eval.timed(bench_eval.rank_batched, dev, 1 if args.quick else 3, fq.to(dev), fg.to(dev), q_pids, g_pids, q_cams, g_cams, trials)
+        t, _ = benchkit.timed(bench_eval.rank_batched, dev, 1 if args.quick else 3, fq.to(dev), fg.to(dev), q_pids, g_pids, q_cams, g_cams, trials)
         rep.put('speed', f'SYSU ranking, {len(trials)} trials, {len(q_pids):,} queries (ms, on {dev.type})', t * 1e3)
 
 
 def part_memory(args, rep, cap):
-    if args.device.type != 'cuda': rep.put('memory', 'skipped', 'CUDA only'); return
+    if args.device.type != 'cuda':
+        rep.put('memory', 'skipped', 'CUDA only')
+        return
     b = _bench_args(args)
     data = bench_train.make_world(bench_train.SYSU, tuple(b.size), args.device)
     for n_imgs, gib in bench_train.peak_memory(b, data, args.device, b.mem_ids):
@@ -233,9 +248,12 @@ def part_evidence(args, rep, cap):
     rows, last = [], 0.
     for epoch in range(cfg.epochs):
         if epoch and time.perf_counter() + last > deadline: break
-        t = time.perf_counter(); fit(cfg, resume=epoch > 0, stop_after=1); last = time.perf_counter() - t
+        t = time.perf_counter()
+        fit(cfg, resume=epoch > 0, stop_after=1)
+        last = time.perf_counter() - t
         h = read_history(cfg.out_dir)[-1]
-        top = max(h['hist_otla']) / sum(h['hist_otla']); top_a = max(h['hist_argmax']) / sum(h['hist_argmax'])
+        top = max(h['hist_otla']) / sum(h['hist_otla'])
+        top_a = max(h['hist_argmax']) / sum(h['hist_argmax'])
         rows.append(dict(epoch=h['epoch'], ir_acc_otla=h['ir_acc_otla'], ir_acc_argmax=h['ir_acc_argmax'], top_share_otla=top,
                          top_share_argmax=top_a, epoch_s=h['epoch_time'], otla_ms=h['otla_time'] * 1e3, img_per_s=h['img_per_s']))
         rep.put('evidence', f"epoch {h['epoch']}",
@@ -264,7 +282,7 @@ def main(argv=None):
     if args.minutes <= 0: ap.error(f'--minutes {args.minutes}: expected a positive number')
     scratch = None if args.work else tempfile.TemporaryDirectory(prefix='gpu-check-')
     args.work = Path(args.work or scratch.name)
-    name = torch.cuda.get_device_name(args.device) if args.device.type == 'cuda' else (platform.processor() or 'cpu')
+    name = benchkit.device_name(args.device)
     rep = Report(Path(args.out), dict(device_name=name, torch=torch.__version__, date=time.strftime('%Y-%m-%d'),
                                       device=str(args.device), cpus=os.cpu_count(), quick=args.quick, python=platform.python_version()))
     try:
@@ -273,7 +291,8 @@ def main(argv=None):
             print(f'[gpu_check] {part} ...', flush=True)
             try: globals()[f'part_{part}'](args, rep, cap)
             except Exception as e:
-                rep.put(part, 'error', f'{type(e).__name__}: {e}'); traceback.print_exc()
+                rep.put(part, 'error', f'{type(e).__name__}: {e}')
+                traceback.print_exc()
             rep.put(part, 'part time (s)', time.perf_counter() - t)
             print(f'[gpu_check] {part}: {time.perf_counter() - t:.1f} s', flush=True)
     finally:

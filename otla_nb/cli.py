@@ -10,7 +10,7 @@ from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run, r
 from .data import find_data_root
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
-from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels
+from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels, fit_usvi
 
 # %% auto #0
 __all__ = ['build_parser', 'train_config', 'stage1_config', 'main']
@@ -31,7 +31,10 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--setting', default='semi', choices=['supervised', 'semi', 'unsupervised'])
     t.add_argument('--visible-labels', help='unsupervised: .npy with one label per visible training image')
     t.add_argument('--trial', type=int, help='RegDB split (1-10)')
-    t.add_argument('--epochs', type=int); t.add_argument('--arch'); t.add_argument('--device'); t.add_argument('--seed', type=int)
+    t.add_argument('--epochs', type=int)
+    t.add_argument('--arch')
+    t.add_argument('--device')
+    t.add_argument('--seed', type=int)
     t.add_argument('--pretrained', help="'true', 'false' or a path to ImageNet weights")
     t.add_argument('--no-grl', action='store_true', help='drop the modality classifier (L_D)')
     t.add_argument('--no-pal', action='store_true', help='drop prediction alignment (L_a)')
@@ -43,8 +46,11 @@ def build_parser()->argparse.ArgumentParser:
     _stage1_args(t)
     ps = sub.add_parser('pseudo', help='stage 1 alone: SpCL visible pseudo labels (or import SpCL .npy files) into --out-dir')
     ps.add_argument('--dataset', default='synthetic', choices=sorted(PRESETS), help='the target set')
-    ps.add_argument('--data-root', help='the target set folder'); ps.add_argument('--trial', type=int, help='RegDB split (1-10)')
-    ps.add_argument('--device'); ps.add_argument('--seed', type=int); ps.add_argument('--epochs', type=int)
+    ps.add_argument('--data-root', help='the target set folder')
+    ps.add_argument('--trial', type=int, help='RegDB split (1-10)')
+    ps.add_argument('--device')
+    ps.add_argument('--seed', type=int)
+    ps.add_argument('--epochs', type=int)
     ps.add_argument('--out-dir', required=True, help='where labels.npy and labels.json go')
     ps.add_argument('--spcl-images', help="import: the reference pipeline's (N, H, W, 3) image .npy")
     ps.add_argument('--spcl-labels', help="import: the reference pipeline's (N,) label .npy")
@@ -52,7 +58,8 @@ def build_parser()->argparse.ArgumentParser:
     _stage1_args(ps)
     e = sub.add_parser('eval', help='evaluate a run directory or checkpoint')
     e.add_argument('--checkpoint', required=True, help='a run directory (its checkpoint.pt) or a checkpoint file')
-    e.add_argument('--device', default='auto'); e.add_argument('--trials', type=int, help='SYSU gallery trials')
+    e.add_argument('--device', default='auto')
+    e.add_argument('--trials', type=int, help='SYSU gallery trials')
     e.add_argument('--data-root', help='override the data folder recorded in the run')
     d = sub.add_parser('data', help='data set tools').add_subparsers(dest='data_command', required=True)
     c = d.add_parser('check', help='read a prepared data set, compare it with its published counts, decode every image; exit 1 on any problem')
@@ -76,7 +83,8 @@ def _pairs(items, flag)->dict:
     kw = {}
     for item in items:
         if '=' not in item: raise ValueError(f"{flag} {item!r}: expected FIELD=VALUE")
-        k, v = item.split('=', 1); kw[k.strip()] = _value(v)
+        k, v = item.split('=', 1)
+        kw[k.strip()] = _value(v)
     return kw
 
 def _check_trial(args):
@@ -140,28 +148,29 @@ def _pseudo(args, parser)->int:
         lab = import_spcl_labels(args.spcl_images, args.spcl_labels, pcfg.dataset, pcfg.data_root, pcfg.data_kw,
                                  cache_dir=pcfg.cache_dir, out=Path(args.out_dir)/'labels.npy')
         print(json.dumps({'labels': str(Path(args.out_dir)/'labels.npy'), 'n_images': len(lab),
-                          'n_clusters': int(lab.max() + 1), 'outlier_frac': float((lab < 0).mean())}, indent=1)); return 0
-    print(json.dumps(cached_pseudo(pcfg).metrics, indent=1)); return 0
+                          'n_clusters': int(lab.max() + 1), 'outlier_frac': float((lab < 0).mean())}, indent=1))
+        return 0
+    print(json.dumps(cached_pseudo(pcfg).metrics, indent=1))
+    return 0
 
 def main(argv=None)->int:
     "Entry point of the `otla` command."
-    parser = build_parser(); args = parser.parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == 'pseudo': return _pseudo(args, parser)
     if args.command == 'data':
         try: rep = check_data(args.dataset, args.data_root, decode=not args.no_decode, workers=args.workers, progress=not args.quiet)
         except (FileNotFoundError, ValueError) as e: parser.error(str(e))
-        print(rep); return 0 if rep.ok else 1
+        print(rep)
+        return 0 if rep.ok else 1
     if args.command == 'train':
         try:
             cfg = train_config(args)
             stage1 = stage1_config(args, cfg) if args.setting == 'unsupervised' and args.visible_labels is None else None
         except (ValueError, FileNotFoundError) as e: parser.error(str(e))
         ctx = init_distributed(cfg.device)              # under torchrun: the group that `fit` then joins
-        try:
-            if stage1 is not None:                          # stage 1 into <out-dir>/stage1/ (reused when it finished),
-                if ctx.is_main: cached_pseudo(stage1)       # on rank 0 only; the other ranks wait for its labels
-                ctx.barrier()
-            run = fit(cfg, resume=args.resume)
+        try:   # unsupervised without labels: stage 1 into <out-dir>/stage1/ (reused when it finished), then stage 2
+            run = fit(cfg, resume=args.resume) if stage1 is None else fit_usvi(cfg, stage1, resume=args.resume)[1]
         finally: ctx.close()
         if ctx.is_main: print(json.dumps(run.metrics, indent=1))
         return 0
@@ -170,7 +179,8 @@ def main(argv=None)->int:
     over = {k: v for k, v in dict(trials=args.trials, data_root=args.data_root, device=args.device).items() if v is not None}
     cfg = TrainConfig.from_dict({**run.config.to_dict(), **over})
     metrics = evaluate(run.model.to(resolve_device(cfg.device)), cfg)
-    print(json.dumps(metrics, indent=1)); return 0
+    print(json.dumps(metrics, indent=1))
+    return 0
 
 # %% ../nbs/08_cli.ipynb #8bef5107
 #| eval: false

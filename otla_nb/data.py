@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #5053de7e
 from __future__ import annotations
-import os, re, json, math, random, hashlib, zlib, tempfile, collections, contextlib, dataclasses
+import os, re, json, math, random, hashlib, zlib, tempfile, collections, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
@@ -19,12 +19,12 @@ from fastcore.basics import store_attr
 
 # %% auto #0
 __all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'LAYOUTS', 'DATA_FOLDERS', 'SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS',
-           'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'DATASETS', 'CACHE_VERSION', 'IMAGENET_MEAN',
-           'IMAGENET_STD', 'Record', 'default_data_root', 'data_search_path', 'find_data_root', 'sysu_ids',
-           'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split', 'regdb_records', 'market1501',
-           'dukemtmc', 'msmt17', 'Dataset', 'synthetic_root', 'load_dataset', 'fingerprint', 'ImageCache',
-           'grayscale_pil', 'normalize', 'erasing_mask', 'train_transform', 'test_transform',
-           'CrossModalIdentitySampler']
+           'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'SYSU_PROTOCOL', 'REGDB_PROTOCOL', 'DATASETS',
+           'CACHE_VERSION', 'IMAGENET_MEAN', 'IMAGENET_STD', 'Record', 'default_data_root', 'data_search_path',
+           'find_data_root', 'sysu_ids', 'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split',
+           'regdb_records', 'market1501', 'dukemtmc', 'msmt17', 'Dataset', 'TestView', 'Protocol', 'DatasetEntry',
+           'register_dataset', 'load_dataset', 'dataset_protocol', 'fingerprint', 'ImageCache', 'grayscale_pil',
+           'normalize', 'erasing_mask', 'train_transform', 'test_transform', 'CrossModalIdentitySampler']
 
 # %% ../nbs/00_data.ipynb #cffbdac0
 VISIBLE, INFRARED = 0, 1
@@ -140,7 +140,9 @@ def _sysu_walk(root:Path, ids, cams, idfile:str)->dict:
         found = False
         for cam in cams:
             files = _sysu_folder(root, cam, pid)
-            if files is not None: out[(pid, cam)] = files; found = True
+            if files is not None:
+                out[(pid, cam)] = files
+                found = True
         if not found:
             raise ValueError(f"id {pid:04d} listed in {idfile} has no images in {root}/cam{{{','.join(map(str, cams))}}}/{pid:04d}")
     return out
@@ -167,7 +169,8 @@ def sysu_query(root=None,        # SYSU-MM01 root folder
                mode:str='all',   # 'all' or 'indoor' (the query is the same in both)
               )->tuple:          # (paths, pids, camids), pids/camids as int arrays of original ids
     "SYSU-MM01 query: every infrared image (cameras 3, 6) of the test ids."
-    _check_mode(mode); root = _sysu_root(root)
+    _check_mode(mode)
+    root = _sysu_root(root)
     walk = _sysu_walk(root, sysu_ids(root, 'test'), SYSU_RGB_CAMS + SYSU_IR_CAMS, 'exp/test_id.txt')
     items = [(f, pid, cam) for (pid, cam), files in walk.items() if cam in SYSU_IR_CAMS for f in files]
     return [f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64), np.array([c for _, _, c in items], dtype=np.int64)
@@ -178,7 +181,8 @@ def sysu_gallery(root=None,        # SYSU-MM01 root folder
                  shots:int=1,      # images per (id, camera): 1 = single-shot, 10 = multi-shot
                 )->tuple:          # (paths, pids, camids), pids/camids as int arrays of original ids
     "SYSU-MM01 gallery of one trial: `shots` random images per (test id, RGB camera), drawn as the community does."
-    _check_mode(mode); root = _sysu_root(root)
+    _check_mode(mode)
+    root = _sysu_root(root)
     if not (isinstance(shots, (int, np.integer)) and shots >= 1): raise ValueError(f"shots={shots!r}: expected an int >= 1")
     rng = random.Random(trial)
     items = []
@@ -210,7 +214,8 @@ def read_label_file(path,               # a list file of lines 'relative/path la
         parts = line.split()
         try:
             if len(parts) != 2: raise ValueError
-            rels.append(parts[0]); labels.append(int(parts[1]))
+            rels.append(parts[0])
+            labels.append(int(parts[1]))
         except ValueError:
             raise ValueError(f"{f}, line {n}: cannot parse {line!r}; expected 'relative/path label' (label an integer)") from None
     if not rels: raise ValueError(f"{f}: the list is empty; expected lines 'relative/path label'")
@@ -368,55 +373,95 @@ def _load_rgb(reader, name):
     load.__doc__ = f"{name} through `{reader.__name__}`."
     return load
 
-# %% ../nbs/00_data.ipynb #88d2bc0c
-def _synthetic_preset(size)->dict:
-    "Keyword arguments of `write_sysu` for a size preset name, or {'n_ids': size} for an int."
-    if isinstance(size, (int, np.integer)) and not isinstance(size, bool): return dict(n_ids=int(size))
-    from otla_nb.synthetic import SIZES
-    if size not in SIZES: raise ValueError(f"size={size!r}: expected one of {sorted(SIZES)} or a number of identities")
-    return dict(SIZES[size])
+# %% ../nbs/00_data.ipynb #d58472b4
+class TestView(NamedTuple):
+    "One mode of a test plan: the group of queries, the group of gallery images, and the gallery of each trial."
+    query: str           # name of the query group
+    gallery: str         # name of the gallery group
+    trials: list|None    # per trial, the gallery's positions in its group (ranked under SYSU-MM01's camera rule); None: the whole group, one fixed split
 
-def synthetic_root(root=None,   # where the world goes; None = default_data_root()/synthetic/sysu-<size>-seed<seed>-<options hash>
-                   size='demo', # a preset of `otla_nb.synthetic.SIZES` or a number of identities
-                   seed:int=0,  # world seed
-                   image_size=None, # (H, W) of the rendered images; None = the writer's default
-                   **opts       # more `write_sysu` arguments (workers, rendering options)
-                  )->Path:      # the folder, in the SYSU-MM01 layout
-    "Render the synthetic world in the SYSU-MM01 layout into `root` unless it is already there; return the folder."
-    from otla_nb.synthetic import write_sysu, make_opts, RenderOpts
-    kw = {**_synthetic_preset(size), **opts}
-    if image_size is not None: kw['size'] = tuple(image_size)
-    names = {f.name for f in dataclasses.fields(RenderOpts)}
-    render = dataclasses.asdict(make_opts(**{k: v for k, v in opts.items() if k in names}))   # defaults included
-    key = {'render': render, **{k: v for k, v in opts.items() if k not in names and k != 'workers'},
-           **({'size': list(image_size)} if image_size is not None else {})}
-    tag = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:8]
-    root = Path(root) if root is not None else default_data_root()/'synthetic'/f'sysu-{size}-seed{seed}-{tag}'
-    meta = root/'synthetic.json'
-    if not meta.is_file(): write_sysu(root, kw.pop('n_ids'), seed=seed, **kw)
-    elif (got := json.loads(meta.read_text()).get('opts')) is not None and got != render:
-        raise ValueError(f"{root} holds a synthetic world rendered with options {got}, not the requested {render}: "
-                         "pass another root, or delete that folder to render it again")
-    return root
+# %% ../nbs/00_data.ipynb #56df3750
+@dataclass(frozen=True)
+class Protocol:
+    "How a visible-infrared set is tested: its modes, the headline mode, and its test plan."
+    name: str            # the rule set: 'sysu' (galleries drawn per trial, camera rule) or 'regdb' (both directions)
+    modes: tuple         # the modes a test reports, in order
+    headline: str        # the mode of a run's one-number summary
+    plan: object         # (Dataset, trials) -> (groups {name: [Record]}, views {mode: TestView})
 
-def _load_synthetic(root=None, size='demo', seed:int=0, mode:str='all', trial:int=0, shots:int=1, **opts)->Dataset:
-    "The synthetic world, rendered once with `otla_nb.synthetic.write_sysu`, read back with the SYSU reader."
-    ds = _load_sysu(synthetic_root(root, size, seed, **opts), mode, trial, shots, name='synthetic')
-    ds.info = dict(size=size, seed=seed, **ds.info)
-    return ds
+    def test_plan(self, ds:Dataset, trials:int)->tuple:
+        "(groups, views) of `ds` for `trials` gallery draws: each group is embedded once, each view ranks one mode."
+        return self.plan(ds, trials)
+
+    def check_mode(self, mode:str|None, what:str='mode')->str:
+        "`mode`, or the headline when None; an error naming the parameter (`what`) and the modes otherwise."
+        mode = self.headline if mode is None else mode
+        if mode not in self.modes: raise ValueError(f"{what}={mode!r}: the {self.name} protocol's modes are {list(self.modes)}")
+        return mode
+
+# %% ../nbs/00_data.ipynb #e5ec6b39
+def _sysu_plan(ds:Dataset, trials:int)->tuple:
+    "SYSU-MM01: the infrared queries; the union of every trial's gallery of both modes, sorted; each trial's positions."
+    qp, qi, qc = sysu_query(ds.root)
+    draws = {mode: [sysu_gallery(ds.root, mode=mode, trial=t) for t in range(trials)] for mode in SYSU_GALLERY_CAMS}
+    meta = {p: (i, c) for ts in draws.values() for gp, gi, gc in ts for p, i, c in zip(gp, gi, gc)}
+    union = sorted(meta)
+    pos = {p: n for n, p in enumerate(union)}
+    groups = {'query': _triples_to_records(qp, qi, qc, INFRARED), 'gallery': [Record(p, *meta[p], VISIBLE) for p in union]}
+    return groups, {mode: TestView('query', 'gallery', [[pos[p] for p in gp] for gp, _, _ in ts]) for mode, ts in draws.items()}
+
+def _regdb_plan(ds:Dataset, trials:int)->tuple:
+    "RegDB: the test images of each modality (the loaded trial's split); each direction ranks one against the other."
+    groups = {f'test-m{m}': [r for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
+    return groups, {'v2t': TestView(f'test-m{VISIBLE}', f'test-m{INFRARED}', None),
+                    't2v': TestView(f'test-m{INFRARED}', f'test-m{VISIBLE}', None)}
+
+SYSU_PROTOCOL = Protocol('sysu', tuple(SYSU_GALLERY_CAMS), 'all', _sysu_plan)
+REGDB_PROTOCOL = Protocol('regdb', ('v2t', 't2v'), 'v2t', _regdb_plan)
 
 # %% ../nbs/00_data.ipynb #ee8838c0
-DATASETS = {'sysu': _load_sysu, 'regdb': _load_regdb, 'market1501': _load_rgb(market1501, 'market1501'),
-            'dukemtmc': _load_rgb(dukemtmc, 'dukemtmc'), 'msmt17': _load_rgb(msmt17, 'msmt17'),
-            'synthetic': _load_synthetic}
+@dataclass(frozen=True)
+class DatasetEntry:
+    "A registered data set: its loader and, for a visible-infrared set, its test protocol."
+    loader: object             # (root=None, **kw) -> Dataset
+    protocol: Protocol|None    # None: an RGB set (a stage 1 source), not tested cross-modally
 
-def load_dataset(name:str, # one of `DATASETS`: sysu, regdb, market1501, dukemtmc, msmt17, synthetic
+DATASETS = {}   # name -> DatasetEntry; filled by `register_dataset`
+
+def register_dataset(name:str,                 # the name `load_dataset` and `TrainConfig.dataset` take
+                     loader,                   # (root=None, **kw) -> Dataset
+                     protocol:Protocol|None=None # its test protocol (None: an RGB source set)
+                    )->DatasetEntry:
+    "Add (or replace) a data set in the registry."
+    if not isinstance(name, str) or not name: raise ValueError(f"name={name!r}: expected a non-empty string")
+    if not callable(loader): raise TypeError(f"loader={loader!r}: expected a callable (root=None, **kw) -> Dataset")
+    if protocol is not None and not isinstance(protocol, Protocol):
+        raise TypeError(f"protocol={protocol!r}: expected an otla_nb.data.Protocol or None")
+    DATASETS[name] = DatasetEntry(loader, protocol)
+    return DATASETS[name]
+
+def _entry(name:str)->DatasetEntry:
+    if name not in DATASETS:
+        raise ValueError(f"name={name!r}: expected one of {sorted(DATASETS)} (the synthetic world registers itself "
+                         "when otla_nb.synthetic is imported)")
+    return DATASETS[name]
+
+def load_dataset(name:str, # a registered name: sysu, regdb, market1501, dukemtmc, msmt17, synthetic
                  root=None, # the set's folder; None = under `default_data_root()` (synthetic: rendered there)
                  **kw,      # reader options: sysu mode/trial/shots, regdb trial/direction, msmt17 combine_val, synthetic size/seed
                 )->Dataset:
     "Load a data set by name from the registry."
-    if name not in DATASETS: raise ValueError(f"name={name!r}: expected one of {sorted(DATASETS)}")
-    return DATASETS[name](root, **kw)
+    return _entry(name).loader(root, **kw)
+
+def dataset_protocol(name:str)->Protocol:
+    "The test protocol of a registered visible-infrared set."
+    p = _entry(name).protocol
+    if p is None: raise ValueError(f"dataset={name!r} is an RGB set: it has no visible-infrared test protocol")
+    return p
+
+register_dataset('sysu', _load_sysu, SYSU_PROTOCOL)
+register_dataset('regdb', _load_regdb, REGDB_PROTOCOL)
+for _n, _r in (('market1501', market1501), ('dukemtmc', dukemtmc), ('msmt17', msmt17)): register_dataset(_n, _load_rgb(_r, _n))
 
 # %% ../nbs/00_data.ipynb #cf2e4739
 CACHE_VERSION = 1
@@ -446,11 +491,13 @@ def fingerprint(paths:Sequence[str], # the images, in order
 
 def _sample_crc(path, blocks:int=64, block:int=65536)->int:
     "CRC-32 of `blocks` evenly spaced blocks of the file, its last block included (whole file when small)."
-    n = os.path.getsize(path); crc = 0
+    n = os.path.getsize(path)
+    crc = 0
     with open(path, 'rb') as f:
         if n <= blocks*block: return zlib.crc32(f.read())
         for k in range(blocks):
-            f.seek(k*(n - block)//(blocks - 1)); crc = zlib.crc32(f.read(block), crc)
+            f.seek(k*(n - block)//(blocks - 1))
+            crc = zlib.crc32(f.read(block), crc)
     return crc
 
 def _fsync(path):
@@ -508,7 +555,8 @@ class ImageCache:
               rebuild:bool=False,       # rebuild even when a valid cache exists
              )->ImageCache:
         "Open the cache for `paths` at `size`, building it (in parallel, atomically) when missing, stale or corrupt."
-        paths = [str(p) for p in paths]; size = tuple(int(s) for s in size)
+        paths = [str(p) for p in paths]
+        size = tuple(int(s) for s in size)
         if not paths: raise ValueError("paths is empty: expected at least one image")
         if len(size) != 2 or min(size) < 1: raise ValueError(f"size={size}: expected (H, W) with H, W >= 1")
         cache_dir = Path(cache_dir) if cache_dir is not None else default_data_root()/'cache'
@@ -541,15 +589,19 @@ class ImageCache:
 def _folder_lock(folder:Path):
     "An exclusive advisory lock on `folder` for the duration of the block (POSIX `flock`; none where `fcntl` is missing)."
     try: import fcntl
-    except ImportError: yield; return
+    except ImportError:
+        yield
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX); yield
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally: os.close(fd)                           # closing the descriptor releases the lock
 
 def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int, progress:bool, key:str)->dict:
     "Decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write the manifest; clean up on failure."
-    fd, tmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{npy.stem}.', suffix='.npy.tmp'); os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{npy.stem}.', suffix='.npy.tmp')
+    os.close(fd)
     n, (h, w) = len(paths), size
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(n, h, w, 3))
@@ -564,14 +616,19 @@ def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int
             except BaseException:
                 for f in futs: f.cancel()
                 raise
-        arr.flush(); del arr
+        arr.flush()
+        del arr
         _fsync(tmp)
         m = dict(version=CACHE_VERSION, key=key, size=list(size), shape=[n, h, w, 3], digest=digest,
                  bytes=os.path.getsize(tmp), crc=_sample_crc(tmp))
         os.replace(tmp, npy)
         fd, mtmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{man.stem}.', suffix='.json.tmp')
-        with os.fdopen(fd, 'w') as f: json.dump(m, f); f.flush(); os.fsync(f.fileno())
-        os.replace(mtmp, man); _fsync(npy.parent)
+        with os.fdopen(fd, 'w') as f:
+            json.dump(m, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(mtmp, man)
+        _fsync(npy.parent)
         return m
     except BaseException:
         _rm(tmp, npy, man)
@@ -624,7 +681,8 @@ def erasing_mask(B:int, H:int, W:int, # batch size and image size
     on = fits.any(1) & (torch.rand(B, generator=generator) < p)
     i = (torch.rand(B, generator=generator)*(H - h + 1)).long().clamp_max(H - h)
     j = (torch.rand(B, generator=generator)*(W - w + 1)).long().clamp_max(W - w)
-    rows = torch.arange(H)[None]; cols = torch.arange(W)[None]
+    rows = torch.arange(H)[None]
+    cols = torch.arange(W)[None]
     mr = (rows >= i[:, None]) & (rows < (i + h)[:, None])
     mc = (cols >= j[:, None]) & (cols < (j + w)[:, None])
     return (mr[:, :, None] & mc[:, None, :] & on[:, None, None])[:, None].to(device)
@@ -639,7 +697,9 @@ def train_transform(x:Tensor,             # uint8 (B, H, W, 3) images, on any de
                    )->Tensor:              # float32 (B, 3, H, W), normalised
     "Training augmentation of Sec. 4.2, batched: [grayscale] → flip → normalise → random erasing."
     if modality not in (VISIBLE, INFRARED): raise ValueError(f"modality={modality!r}: expected VISIBLE (0) or INFRARED (1)")
-    xb = _as_bchw(x); B, _, H, W = xb.shape; dev = xb.device
+    xb = _as_bchw(x)
+    B, _, H, W = xb.shape
+    dev = xb.device
     x = torch.empty(xb.shape, dtype=torch.uint8, device=dev).copy_(xb)      # a contiguous copy we may edit in place
     if modality == VISIBLE:
         if len(i := _chosen(B, p_gray, generator, dev)): x[i] = grayscale_pil(x[i])
@@ -719,6 +779,10 @@ def _take(rng, pool, queue:list, n:int)->list:
         if len(seen) >= len(pool): seen = set()             # pool smaller than n: repeats are unavoidable
         k = len(queue) - 1
         while k >= 0 and queue[k] in seen: k -= 1
-        if k < 0: queue[:0] = rng.permutation(pool).tolist(); continue
-        c = queue.pop(k); out.append(c); seen.add(c)
+        if k < 0:
+            queue[:0] = rng.permutation(pool).tolist()
+            continue
+        c = queue.pop(k)
+        out.append(c)
+        seen.add(c)
     return out

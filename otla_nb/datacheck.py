@@ -57,7 +57,9 @@ def _image_files(root:Path)->list:
 def _decode_errors(paths:list, workers:int, progress:bool)->list:
     "The decode error message of each image that cannot be read, in path order."
     def one(p):
-        try: _load_resized(p, (16, 8)); return None
+        try:
+            _load_resized(p, (16, 8))
+            return None
         except (OSError, ValueError) as e: return str(e)
     with ThreadPoolExecutor(max(1, workers)) as ex:
         out = list(tqdm(ex.map(one, paths), total=len(paths), desc='decoding', disable=not progress, leave=False))
@@ -76,7 +78,8 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
     rep = DataCheck(dataset, str(root))
     try: ds = load_dataset(dataset, root)
     except (FileNotFoundError, ValueError) as e:
-        rep.problems.append(f"the {dataset} reader stopped: {e}"); return rep
+        rep.problems.append(f"the {dataset} reader stopped: {e}")
+        return rep
     meta = root/'synthetic.json'
     synth = json.loads(meta.read_text()) if meta.is_file() else None
     expected = {} if synth else PUBLISHED_COUNTS[dataset]

@@ -55,7 +55,9 @@ def dist_env()->dict|None:
 @dataclass
 class DistContext:
     "Where this process stands: rank, world size, local rank, its device, and whether it created the group."
-    rank:int=0; world:int=1; local_rank:int=0
+    rank:int=0
+    world:int=1
+    local_rank:int=0
     device:torch.device|None=None
     owned:bool=False                  # True if `init_distributed` created the group (and `close` should destroy it)
 
@@ -126,7 +128,8 @@ def gather_rows(x:Tensor,      # (n_local, ...) this rank's rows: `chunk_bounds(
     sizes = [b - a for a, b in (chunk_bounds(n, ctx.world, r) for r in range(ctx.world))]
     if len(x) != sizes[ctx.rank]: raise ValueError(f"x: rank {ctx.rank} should hold {sizes[ctx.rank]} of {n} rows, got {len(x)}")
     m = max(sizes)
-    pad = torch.zeros((m, *x.shape[1:]), dtype=x.dtype, device=x.device); pad[:len(x)] = x
+    pad = torch.zeros((m, *x.shape[1:]), dtype=x.dtype, device=x.device)
+    pad[:len(x)] = x
     parts = [torch.empty_like(pad) for _ in range(ctx.world)]
     dist.all_gather(parts, pad)
     return torch.cat([p[:s] for p, s in zip(parts, sizes)])
@@ -138,7 +141,8 @@ def all_reduce_mean(values:dict, # name → scalar tensor (same names on every r
     if not ctx.active or not values: return values
     keys = sorted(values)
     t = torch.stack([torch.as_tensor(values[k], dtype=torch.float64, device=ctx.device) for k in keys])
-    dist.all_reduce(t); t /= ctx.world
+    dist.all_reduce(t)
+    t /= ctx.world
     return dict(zip(keys, t.unbind()))
 
 def broadcast_buffers(model:nn.Module, # the (unwrapped) model
@@ -151,7 +155,9 @@ def broadcast_buffers(model:nn.Module, # the (unwrapped) model
 def broadcast_object(obj, ctx:DistContext, src:int=0):
     "Rank `src`'s picklable `obj` on every rank."
     if not ctx.active: return obj
-    box = [obj]; dist.broadcast_object_list(box, src); return box[0]
+    box = [obj]
+    dist.broadcast_object_list(box, src)
+    return box[0]
 
 # %% ../nbs/10_distributed.ipynb #bb5b6dfc
 def convert_sync_bn(model:nn.Module, # model whose BatchNorm layers become SyncBatchNorm (in place where possible)

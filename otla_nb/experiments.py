@@ -12,30 +12,37 @@ import torch
 import matplotlib.pyplot as plt
 
 from .data import VISIBLE, INFRARED, CrossModalIdentitySampler, train_transform, find_data_root
-from .data import load_dataset, sysu_query, sysu_gallery
-from .train import PRESETS, TrainConfig, make_config, fit, load_run, prepare_data, resolve_device, resolve_pretrained
-from .train import warm_start_config, tiny_overrides, extract
+from .data import load_dataset, dataset_protocol
+from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_device, resolve_pretrained
+from .train import tiny_overrides, extract, run_key, cached_fit
 from .losses import PredictionAlignmentLoss
+from .metrics import excluded_pairs
+from .pseudo import pseudo_config_for, cached_pseudo, fit_usvi
 
 # %% auto #0
-__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'smoke_overrides', 'cleanup_smoke', 'project_root',
-           'resolve_out_dir', 'experiment_config', 'check_parameters', 'config_key', 'cached_fit', 'main_metrics',
+__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QUICK_STAGE2', 'quick_mode', 'smoke_overrides',
+           'cleanup_smoke', 'project_root', 'resolve_out_dir', 'experiment_config', 'check_parameters', 'main_metrics',
            'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
            'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
-           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'pseudo_smoke_overrides',
-           'cached_stage1', 'usvi_fit', 'run_source_domain']
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1', 'stage1_config',
+           'usvi_fit', 'run_source_domain']
 
 # %% ../nbs/09_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
 
+def quick_mode()->bool:
+    "Is this notebook run by `nbdev_test` (env `IN_TEST`)? Asked once per experiment notebook, which passes the answer on."
+    import os
+    return bool(os.environ.get('IN_TEST'))
+
 def smoke_overrides(root=None,              # scratch folder; None: a new one, removed by `cleanup_smoke`
                     dataset:str='synthetic'  # a real set keeps its folder and gets a small random-weight ResNet-18
                    )->dict:
-    "Settings that shrink an experiment to seconds when run under `nbdev_test` (env IN_TEST); {} otherwise."
-    import os, tempfile
-    if not os.environ.get('IN_TEST'): return {}
+    "Settings that shrink an experiment to seconds (`experiment_config(..., quick=True)`), `out_dir` included."
+    import tempfile
     if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
-        root = tempfile.mkdtemp(prefix='otla-smoke-'); _SMOKE_ROOTS.append(root)
+        root = tempfile.mkdtemp(prefix='otla-smoke-')
+        _SMOKE_ROOTS.append(root)
     root = Path(root)
     tiny = tiny_overrides(root)
     if dataset != 'synthetic':   # a real set: its own folder, its own batch
@@ -75,6 +82,7 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
                       device:str='auto',       # 'auto', 'cpu', 'cuda', ...
                       out_dir:str='runs',      # where runs, tables and figures go
                       seed:int=0,              # run seed
+                      quick:bool=False,        # shrink the runs to seconds (`smoke_overrides`): the notebooks' tests
                       **overrides              # any other `TrainConfig` field
                      )->TrainConfig:
     "Validate an experiment notebook's parameters; return the base configuration of its runs (`out_dir` = where results go)."
@@ -88,8 +96,10 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
     kw = dict(data_root=data_root, setting=setting, device=device, seed=seed, **overrides)
     if epochs is not None: kw['epochs'] = int(epochs)
     if data_root is None: kw.pop('data_root')
-    smoke = smoke_overrides(dataset=dataset)   # only under nbdev_test
-    if smoke: out_dir = smoke.pop('out_dir'); kw.update(smoke)
+    if quick:
+        smoke = smoke_overrides(dataset=dataset)
+        out_dir = smoke.pop('out_dir')
+        kw.update(smoke)
     cfg = make_config(dataset, **kw)
     out_dir = resolve_out_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,22 +127,6 @@ def check_parameters(ns:dict,        # the notebook's namespace: `globals()`
     ns['_otla_parameters_checked'] = known
     return known
 
-# %% ../nbs/09_experiments.ipynb #8e45510f
-def config_key(cfg:TrainConfig)->str:
-    "A short hash of what changes `cfg`'s result: all fields but the five that do not, and the warm start's recipe."
-    d = {k: v for k, v in cfg.to_dict().items() if k not in ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')}
-    if cfg.pretrained == 'synthetic': d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
-    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
-
-def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs
-               name:str='run'   # readable prefix of the run directory
-              ):
-    "Fit `cfg` in `out_dir/<name>-<hash>`, or reopen that run if it already finished (resume it if interrupted)."
-    run_dir = Path(cfg.out_dir)/f'{name}-{config_key(cfg)}'
-    cfg = TrainConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
-    if (run_dir/'metrics.json').exists(): return load_run(run_dir)
-    return fit(cfg, resume=True)
-
 # %% ../nbs/09_experiments.ipynb #64e2a50c
 ABLATION_ROWS = [  # (order, name, use_grl, use_pal, use_otla)
     (1, 'L_V-ReID', False, False, False), (2, '+L_D', True, False, False), (3, '+L_a', False, True, False),
@@ -148,9 +142,8 @@ PAPER_TABLE2.__doc__ = "Table 2 of the paper: SYSU-MM01 all-search, USVI (unsupe
 
 # %% ../nbs/09_experiments.ipynb #9c16733b
 def main_metrics(run, mode:str|None=None)->dict:
-    "Rank-1/10/20 and mAP of a run's final test (SYSU layout: all-search or `mode`; RegDB: visible→thermal)."
-    test = run.metrics['test']
-    m = test[mode or ('all' if 'all' in test else 'v2t')]
+    "Rank-1/10/20 and mAP of a run's final test in `mode`, or in its protocol's headline mode (SYSU: all-search; RegDB: v2t)."
+    m = run.metrics['test'][dataset_protocol(run.config.dataset).check_mode(mode)]
     return {k: m.get(k, np.nan) for k in ('Rank-1', 'Rank-10', 'Rank-20', 'mAP')}
 
 # %% ../nbs/09_experiments.ipynb #3f6bc400
@@ -168,11 +161,14 @@ def _prepare_shared(cfgs:list):
     for c in cfgs:
         k = json.dumps([c.dataset, c.data_root, c.data_kw, c.img_h, c.img_w, c.cache_dir, c.arch, c.pretrained], default=str)
         if k in seen: continue
-        seen.add(k); prepare_data(c, torch.device('cpu')); resolve_pretrained(c)
+        seen.add(k)
+        prepare_data(c, torch.device('cpu'))
+        resolve_pretrained(c)
 
 def _fit_in_process(cfg_dict:dict, name:str, threads:int)->str:
     "One cached run with `threads` torch threads (also the entry point of a worker process); its run directory."
-    before = torch.get_num_threads(); torch.set_num_threads(threads)
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
     try: return str(cached_fit(TrainConfig.from_dict(cfg_dict), name).out_dir)
     finally: torch.set_num_threads(before)
 
@@ -194,7 +190,7 @@ def fit_all(jobs_list:list,          # (TrainConfig, name) pairs, as `cached_fit
     args = [(c.to_dict(), n, threads) for c, n in jobs_list]
     if jobs == 1: dirs = [this._fit_in_process(*a) for a in args]
     else:
-        _prepare_shared([c for c, n in jobs_list if not (Path(c.out_dir)/f'{n}-{config_key(c)}'/'metrics.json').exists()])
+        _prepare_shared([c for c, n in jobs_list if not (Path(c.out_dir)/f'{n}-{run_key(c)}'/'metrics.json').exists()])
         with ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
             dirs = list(ex.map(this._fit_in_process, *zip(*args)))
     return [load_run(d) for d in dirs]
@@ -240,7 +236,9 @@ def ablation_table(results:pd.DataFrame, with_paper:bool=False)->pd.DataFrame:
 
 # %% ../nbs/09_experiments.ipynb #8d8b1dd8
 def _save(fig, path):
-    if path is not None: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120, bbox_inches='tight')
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=120, bbox_inches='tight')
     return fig
 
 def history_frame(run)->pd.DataFrame:
@@ -256,7 +254,8 @@ def plot_label_accuracy(runs:dict, path=None):
         ax.plot(h.epoch, 100 * h.ir_acc_argmax, '--s', ms=3, label=f'{label}: argmax')
     chance = 100 / len(next(iter(runs.values())).history[0]['hist_otla'])
     ax.axhline(chance, color='gray', lw=0.8, ls=':', label='chance')
-    ax.set(xlabel='epoch', ylabel='infrared label accuracy (%)', title='Infrared pseudo-label accuracy'); ax.legend(fontsize=8)
+    ax.set(xlabel='epoch', ylabel='infrared label accuracy (%)', title='Infrared pseudo-label accuracy')
+    ax.legend(fontsize=8)
     return _save(fig, path)
 
 def plot_label_distribution(runs:dict, path=None, epochs=None):
@@ -268,7 +267,8 @@ def plot_label_distribution(runs:dict, path=None, epochs=None):
         for e in (epochs or sorted({1, max(1, n // 2), n})):
             counts = np.sort(np.array(run.history[e - 1][key]))[::-1]
             ax.fill_between(np.arange(len(counts)), counts, step='mid', alpha=0.35, label=f'epoch {e}')
-        ax.set(title=label, xlabel='label (sorted by count)', ylabel='infrared images assigned'); ax.legend(fontsize=8)
+        ax.set(title=label, xlabel='label (sorted by count)', ylabel='infrared images assigned')
+        ax.legend(fontsize=8)
     return _save(fig, path)
 
 def plot_otla_time(run, path=None):
@@ -278,12 +278,14 @@ def plot_otla_time(run, path=None):
     ax.bar(h.epoch, h.epoch_time, color='lightgray', label='epoch')
     ax.bar(h.epoch, h.otla_time, color='tab:green', label='OTLA')
     ax.set(xlabel='epoch', ylabel='seconds', yscale='log', title=f'OTLA: {100 * h.otla_time.sum() / h.epoch_time.sum():.3f}% of training time')
-    ax.legend(); return _save(fig, path)
+    ax.legend()
+    return _save(fig, path)
 
 @torch.no_grad()
 def attention_batches(run, n:int=2, seed:int=0)->list:
     "PAL attention A^{V2I}, A^{I2I} and the ground-truth same-identity matrices for `n` random training batches of a run."
-    cfg = run.config; device = resolve_device(cfg.device)
+    cfg = run.config
+    device = resolve_device(cfg.device)
     data = prepare_data(TrainConfig.from_dict({**cfg.to_dict(), 'progress': False}), device)
     model = run.model.to(device).eval()
     sampler = CrossModalIdentitySampler(data.vis_labels, data.ir_true, cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=seed)
@@ -302,10 +304,15 @@ def plot_attention(batches:list, path=None):
     fig, axes = plt.subplots(2, 2 * len(batches), figsize=(4.2 * len(batches), 4.4), squeeze=False)
     for j, b in enumerate(batches):
         for k, (c, a, t) in enumerate([('C_v2i', 'A_v2i', 'V2I'), ('C_i2i', 'A_i2i', 'I2I')]):
-            axes[0, 2*j+k].imshow(b[c], cmap='Greens', vmin=0, vmax=1); axes[0, 2*j+k].set_title(f'batch {j+1} {t}: truth', fontsize=9)
-            axes[1, 2*j+k].imshow(b[a], cmap='viridis'); axes[1, 2*j+k].set_title(f'batch {j+1} {t}: attention', fontsize=9)
-    for ax in axes.flat: ax.set_xticks([]); ax.set_yticks([])
-    fig.tight_layout(); return _save(fig, path)
+            axes[0, 2*j+k].imshow(b[c], cmap='Greens', vmin=0, vmax=1)
+            axes[0, 2*j+k].set_title(f'batch {j+1} {t}: truth', fontsize=9)
+            axes[1, 2*j+k].imshow(b[a], cmap='viridis')
+            axes[1, 2*j+k].set_title(f'batch {j+1} {t}: attention', fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return _save(fig, path)
 
 def attention_agreement(batches:list)->dict:
     "Mean attention mass on same-identity entries (A · C summed over a row), against the uniform baseline (row mean of C)."
@@ -320,7 +327,9 @@ def plot_bars(df:pd.DataFrame, x:str, cols=('Rank-1', 'mAP'), path=None, title:s
     fig, ax = plt.subplots(figsize=(1.3 * len(df) + 2, 3.5))
     w = 0.8 / len(cols)
     for i, c in enumerate(cols): ax.bar(np.arange(len(df)) + i * w, df[c], w, label=c)
-    ax.set_xticks(np.arange(len(df)) + w * (len(cols) - 1) / 2, df[x], rotation=15); ax.set(ylabel='%', title=title); ax.legend()
+    ax.set_xticks(np.arange(len(df)) + w * (len(cols) - 1) / 2, df[x], rotation=15)
+    ax.set(ylabel='%', title=title)
+    ax.legend()
     return _save(fig, path)
 
 # %% ../nbs/09_experiments.ipynb #82ccc059
@@ -332,25 +341,22 @@ def ranked_retrieval(run,                   # a `Run` (from `cached_fit` / `load
                     )->dict:                # direction, queries [(path, pid, cam)], ranked [[(path, pid, cam, match, distance)]]
     "Top-k gallery images of random queries of a run's test set, ranked by the run's model under the test protocol."
     import random
-    cfg = run.config; device = resolve_device(cfg.device)
-    regdb = cfg.dataset == 'regdb'
-    direction = direction or ('v2t' if regdb else 'all')
-    if direction not in (('v2t', 't2v') if regdb else ('all', 'indoor')):
-        raise ValueError(f"direction={direction!r}: expected {'v2t or t2v (RegDB)' if regdb else 'all or indoor (SYSU-MM01 layout)'}")
+    cfg = run.config
+    device = resolve_device(cfg.device)
+    proto = dataset_protocol(cfg.dataset)
+    direction = proto.check_mode(direction, 'direction')
     if k < 1 or n_queries < 1: raise ValueError(f"k={k}, n_queries={n_queries}: expected positive integers")
-    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
-    if regdb:
-        by = {m: [(r.path, r.pid, r.camid) for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
-        q, g = (by[VISIBLE], by[INFRARED]) if direction == 'v2t' else (by[INFRARED], by[VISIBLE])
-    else:
-        q, g = list(zip(*sysu_query(ds.root, direction))), list(zip(*sysu_gallery(ds.root, mode=direction, trial=0)))
+    groups, views = proto.test_plan(load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), 1)   # trial 0's gallery
+    v = views[direction]
+    gal = groups[v.gallery] if v.trials is None else [groups[v.gallery][i] for i in v.trials[0]]
+    q, g = [(r.path, r.pid, r.camid) for r in groups[v.query]], [(r.path, r.pid, r.camid) for r in gal]
     pick = sorted(random.Random(seed).sample(range(len(q)), min(n_queries, len(q))))
     q = [q[i] for i in pick]
     key = lambda items: f"{cfg.dataset}-retrieval-{hashlib.sha1(chr(10).join(p for p, _, _ in items).encode()).hexdigest()[:10]}"
     model = run.model.to(device)
     dist = (-extract(model, [p for p, _, _ in q], cfg, device, key(q)) @ extract(model, [p for p, _, _ in g], cfg, device, key(g)).T).cpu()
-    if not regdb:   # a camera-3 query does not rank camera-2 images (the SYSU-MM01 protocol)
-        dist[torch.tensor([c == 3 for _, _, c in q])[:, None] & torch.tensor([c == 2 for _, _, c in g])[None, :]] = float('inf')
+    if v.trials is not None:   # a camera-3 query does not rank camera-2 images (the SYSU-MM01 protocol)
+        dist[excluded_pairs(torch.tensor([c for _, _, c in q]), torch.tensor([c for _, _, c in g]))] = float('inf')
     top = dist.topk(min(k, len(g)), dim=1, largest=False)
     ranked = [[(*g[j], g[j][1] == qi[1], float(d)) for d, j in zip(ds_, js_) if math.isfinite(d)]
               for qi, ds_, js_ in zip(q, top.values.tolist(), top.indices.tolist())]
@@ -367,8 +373,12 @@ def plot_retrieval(res:dict,   # from `ranked_retrieval`
     fig, axes = plt.subplots(n, k + 1, figsize=(0.9 * (k + 1) * w / h * 2, 0.9 * n * 2), squeeze=False)
     def show(ax, p, color, title):
         with Image.open(p) as im: ax.imshow(np.asarray(im.convert('RGB').resize((w, h))))
-        ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=7)
-        for s in ax.spines.values(): s.set_color(color); s.set_linewidth(3)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=7)
+        for s in ax.spines.values():
+            s.set_color(color)
+            s.set_linewidth(3)
     for i, ((qp, qid, qc), row) in enumerate(zip(res['queries'], res['ranked'])):
         show(axes[i, 0], qp, 'grey', f'query {qid}, cam {qc}')
         for j in range(k):
@@ -376,7 +386,8 @@ def plot_retrieval(res:dict,   # from `ranked_retrieval`
             else: axes[i, j + 1].axis('off')
     hits = sum(r[0][3] for r in res['ranked'] if r)
     fig.suptitle(f"{res['dataset']} {res['direction']}: top-{k} of {n} queries, rank-1 correct for {hits}", fontsize=9)
-    fig.tight_layout(); _save(fig, path)
+    fig.tight_layout()
+    _save(fig, path)
     return fig
 
 # %% ../nbs/09_experiments.ipynb #4a5c1a35
@@ -385,15 +396,17 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
                   )->dict:           # Rank-1 in percent: 'v2v', 'i2i' (leave-one-out), 'i2v', 'v2i'
     "Rank-1 (cosine) of every image against the other images of its own modality and against the other modality."
     if split not in ('test', 'train'): raise ValueError(f"split={split!r}: expected 'test' or 'train'")
-    cfg = run.config; device = resolve_device(cfg.device)
+    cfg = run.config
+    device = resolve_device(cfg.device)
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
     if split == 'train': recs = {m: [(r.path, r.pid) for r in ds.records('train', m)] for m in (VISIBLE, INFRARED)}
-    elif cfg.dataset == 'regdb':
-        recs = {m: [(r.path, r.pid) for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
-    else:   # SYSU layout: every infrared query, and the visible images of every gallery trial
-        qp, qi, _ = sysu_query(ds.root)
-        vis = {p: i for t in range(cfg.trials) for p, i, _ in zip(*sysu_gallery(ds.root, mode='all', trial=t))}
-        recs = {VISIBLE: sorted(vis.items()), INFRARED: list(zip(qp, qi))}
+    else:   # the queries and every gallery image of the headline mode's trials (SYSU: all-search; RegDB: the split)
+        proto = dataset_protocol(cfg.dataset)
+        groups, views = proto.test_plan(ds, cfg.trials)
+        v = views[proto.headline]
+        used = range(len(groups[v.gallery])) if v.trials is None else sorted({i for t in v.trials for i in t})
+        both = groups[v.query] + [groups[v.gallery][i] for i in used]
+        recs = {m: [(r.path, r.pid) for r in both if r.modality == m] for m in (VISIBLE, INFRARED)}
     key = lambda r: f"{cfg.dataset}-modality-{hashlib.sha1(chr(10).join(p for p, _ in r).encode()).hexdigest()[:10]}"
     model = run.model.to(device)
     feats = {m: extract(model, [p for p, _ in r], cfg, device, key(r)).cpu() for m, r in recs.items()}
@@ -408,47 +421,44 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
 # %% ../nbs/09_experiments.ipynb #52b54c7c
 SOURCE_LABELS = {'market1501': 'Market-1501', 'dukemtmc': 'DukeMTMC-reID', 'msmt17': 'MSMT17', 'none': 'none (USL)'}
 
-def pseudo_smoke_overrides()->dict:
-    "Stage 1 settings that shrink it to seconds under `nbdev_test` (env IN_TEST); {} otherwise."
-    import os
-    if not os.environ.get('IN_TEST'): return {}
-    return dict(epochs=1, iters=2, batch_size=16, img_h=32, img_w=16, k1=5, k2=2, progress=False)
+QUICK_STAGE1 = dict(epochs=1, iters=2, batch_size=16, img_h=32, img_w=16, k1=5, k2=2, progress=False)   # stage 1 in seconds
+QUICK_STAGE2 = dict(n_ids=2)   # the tiny world's stage 1 yields only a few clusters: 2 of them a batch
 
 def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target set, device and caches
                   source:str='market1501', # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
                   source_root:str|None=None, # the source set's folder (synthetic target: rendered when None)
                   **stage1                 # any `PseudoConfig` field
                  ):                        # the `PseudoRun`; its labels are `out_dir/'labels.npy'`
-    "Stage 1 for `base`'s target, cached under `base.out_dir` by a hash of its configuration."
-    from otla_nb.pseudo import pseudo_config_for, cached_pseudo
-    kw = {'source_root': source_root, **pseudo_smoke_overrides(), **stage1}
-    pcfg = pseudo_config_for(base, None if source == 'none' else source, **kw)
-    key = hashlib.sha1(json.dumps({k: v for k, v in pcfg.to_dict().items() if k not in ('out_dir', 'progress', 'workers', 'cache_dir')},
-                                  sort_keys=True, default=str).encode()).hexdigest()[:10]
-    pcfg.out_dir = str(Path(base.out_dir)/f'stage1-{source}-{key}')
-    return cached_pseudo(pcfg)
+    "Stage 1 for `base`'s target, cached in `base.out_dir/stage1-<source>-<run_key>`."
+    return cached_pseudo(stage1_config(base, source, source_root, **stage1))
+
+def stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
+    "The `PseudoConfig` of `cached_stage1`: `pseudo_config_for(base, ...)` in the folder named by its `run_key`."
+    pcfg = pseudo_config_for(base, None if source == 'none' else source, **{'source_root': source_root, **stage1})
+    pcfg.out_dir = str(Path(base.out_dir)/f'stage1-{source}-{run_key(pcfg)}')
+    return pcfg
 
 def usvi_fit(base:TrainConfig,           # from `experiment_config` (its setting is replaced by 'unsupervised')
              source:str='market1501',    # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
              source_root:str|None=None,  # the source set's folder (synthetic target: rendered when None)
              name:str='usvi',            # readable prefix of the stage 2 run directory
-             **stage1                    # any `PseudoConfig` field
+             stage2:dict|None=None,      # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
+             **stage1                    # any `PseudoConfig` field (e.g. `QUICK_STAGE1`)
             )->tuple:                    # (PseudoRun, Run)
-    "Stage 1 (cached) then stage 2 (cached) of the unsupervised setting for one source."
-    import os
-    s1 = cached_stage1(base, source, source_root, **stage1)
-    over = {'setting': 'unsupervised', 'visible_labels': str(Path(s1.out_dir)/'labels.npy'), **({'n_ids': 2} if os.environ.get('IN_TEST') else {})}
-    return s1, cached_fit(TrainConfig.from_dict({**base.to_dict(), **over}), f'{name}-{source}')
+    "`otla_nb.pseudo.fit_usvi` with both stages cached under `base.out_dir`: stage 1 by its `run_key`, stage 2 by `cached_fit`."
+    cfg = TrainConfig.from_dict({**base.to_dict(), **(stage2 or {})})
+    return fit_usvi(cfg, stage1_config(base, source, source_root, **stage1), name=f'{name}-{source}')
 
 def run_source_domain(base:TrainConfig,          # from `experiment_config`
                       sources=('market1501', 'dukemtmc', 'msmt17', 'none'), # Fig. 3 right's x-axis
                       source_roots:dict|None=None,# {source: folder} for real sets
+                      stage2:dict|None=None,     # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
                       **stage1                   # any `PseudoConfig` field
                      )->pd.DataFrame:            # one line per source: stage 1 cluster quality, stage 2 test metrics
     "Fig. 3 right: USVI with the visible labels of stage 1 from each source (and USL)."
     rows = []
     for src in sources:
-        s1, run = usvi_fit(base, src, (source_roots or {}).get(src), **stage1)
+        s1, run = usvi_fit(base, src, (source_roots or {}).get(src), stage2=stage2, **stage1)
         m = s1.metrics
         rows.append(dict(source=src, label=SOURCE_LABELS.get(src, src), **main_metrics(run),
                          nmi=m['nmi'], ari=m['ari'], purity=m['purity'], n_clusters=m['n_clusters'], n_true_ids=m['n_true_ids'],

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['eval_sysu_loop', 'eval_regdb_loop', 'eval_sysu', 'eval_regdb', 'eval_sysu_trials', 'cosine_distance',
-           'euclidean_distance', 'summarize']
+__all__ = ['SAME_PLACE', 'excluded_pairs', 'eval_sysu_loop', 'eval_regdb_loop', 'eval_sysu', 'eval_regdb', 'eval_sysu_trials',
+           'cosine_distance', 'euclidean_distance', 'summarize']
 
 # %% ../nbs/05_metrics.ipynb #ee74d9ea
 def _np(x, name:str)->np.ndarray:
@@ -45,6 +45,16 @@ def _tensor(x, name:str, device)->torch.Tensor:
     elif x.is_floating_point() or x.is_complex(): raise ValueError(f"`{name}` must hold integers for the torch path, got {x.dtype}")
     return x.to(device, torch.int64)
 
+# %% ../nbs/05_metrics.ipynb #9bf63e74
+SAME_PLACE = (3, 2)   # (query camera, gallery camera): SYSU-MM01's camera 3 (indoor infrared) films camera 2's (indoor RGB) room
+
+def excluded_pairs(q_camids, # (Nq,) query camera ids; numpy or torch
+                   g_camids  # (..., Ng) gallery camera ids (leading axes: trials)
+                  ):         # bool (..., Nq, Ng): True where the pair is not ranked
+    "The (query, gallery) pairs the SYSU-MM01 protocol leaves out of a ranking: a camera-3 query against camera-2 images."
+    qc, gc = SAME_PLACE
+    return (q_camids == qc)[:, None] & (g_camids == gc)[..., None, :]
+
 # %% ../nbs/05_metrics.ipynb #e346fafb
 def _ap_inp_1(hit:np.ndarray)->tuple[float, float]:
     "AP and INP (Eq. 1) of one ranked 0/1 match vector with at least one match."
@@ -72,7 +82,7 @@ def eval_sysu_loop(distmat,        # (Nq, Ng) distances, smaller = more similar;
     cmcs, aps, inps, n_valid = [], [], [], 0
     for i in range(len(q_pids)):
         order = np.argsort(distmat[i], kind='stable')
-        keep = ~((q_camids[i] == 3) & (g_camids[order] == 2))   # camera 3 query: drop all of camera 2
+        keep = ~excluded_pairs(q_camids[i:i+1], g_camids[order])[0]   # camera 3 query: drop all of camera 2
         ranked = g_pids[order][keep]
         _, first = np.unique(ranked, return_index=True)
         ids = ranked[np.sort(first)]                           # ranked identities, repeats removed
@@ -81,7 +91,8 @@ def eval_sysu_loop(distmat,        # (Nq, Ng) distances, smaller = more similar;
         if not hit.any(): continue
         n_valid += 1
         ap, inp = _ap_inp_1(hit)
-        aps.append(ap); inps.append(inp)
+        aps.append(ap)
+        inps.append(inp)
     if n_valid == 0: raise ValueError("no query identity appears in the (kept) gallery: check `q_pids`/`g_pids`")
     return np.sum(cmcs, axis=0, dtype=np.float64) / n_valid, float(np.mean(aps)), float(np.mean(inps))
 
@@ -99,7 +110,8 @@ def eval_regdb_loop(distmat,        # (Nq, Ng) distances, smaller = more similar
         if not hit.any(): continue
         cmcs.append(np.minimum(np.cumsum(hit), 1)[:max_rank])
         ap, inp = _ap_inp_1(hit)
-        aps.append(ap); inps.append(inp)
+        aps.append(ap)
+        inps.append(inp)
     if not cmcs: raise ValueError("no query identity appears in the gallery: check `q_pids`/`g_pids`")
     return np.mean(cmcs, axis=0, dtype=np.float64), float(np.mean(aps)), float(np.mean(inps))
 
@@ -228,13 +240,13 @@ def eval_sysu(distmat,        # (Nq, Ng) distances, smaller = more similar; nump
     "SYSU-MM01 CMC (identity level), mAP and mINP, camera-2 images dropped for camera-3 queries; vectorised (torch input: on its device)."
     distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank, keep_torch=True)
     if isinstance(distmat, torch.Tensor):
-        removed = ((q_camids == 3)[:, None] & (g_camids == 2)[None, :])[None]
+        removed = excluded_pairs(q_camids, g_camids)[None]
         return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], removed, max_rank, dedup=True)[0], max_rank, '(kept) gallery')
     order = _argsort_rows(distmat)
-    drop = (q_camids == 3)[:, None]
-    valid, ap, inp, _ = _ranked_stats(g_pids[order] == q_pids[:, None], drop & (g_camids[order] == 2))
+    ex = excluded_pairs(q_camids, g_camids)
+    valid, ap, inp, _ = _ranked_stats(g_pids[order] == q_pids[:, None], np.take_along_axis(ex, order, 1))
     if not valid.any(): raise ValueError("no query identity appears in the (kept) gallery: check `q_pids`/`g_pids`")
-    rank = _dedup_rank(order, ~(drop & (g_camids == 2)[None, :]), q_pids, g_pids)
+    rank = _dedup_rank(order, ~ex, q_pids, g_pids)
     return _cmc(rank[valid], max_rank), float(ap.mean()), float(inp.mean())
 
 # %% ../nbs/05_metrics.ipynb #e2e80443
@@ -290,7 +302,7 @@ def eval_sysu_trials(distmat,              # (Nq, Nu) distances to the union of 
     rows = []
     for s in range(0, T, b):
         i, p = idx[s:s + b], pad[s:s + b]
-        removed = ((q_camids == 3)[None, :, None] & (g_camids[i] == 2)[:, None, :]) | p[:, None, :]
+        removed = excluded_pairs(q_camids, g_camids[i]) | p[:, None, :]
         rows.append(_torch_eval(distmat[:, i].permute(1, 0, 2), q_pids, g_pids[i], removed, cap, dedup=True))
     sizes = (~pad).sum(1).tolist()
     return [_unpack(r, cap, f'(kept) gallery of trial {k}', min(int(max_rank), n)) for k, (r, n) in enumerate(zip(torch.cat(rows), sizes))]

@@ -155,8 +155,10 @@ class ModalityClassifier(nn.Module):
         self.bn = nn.BatchNorm1d(1)
         self.bn.bias.requires_grad_(False)
         for lin in (self.fc[0], self.fc[3]):
-            nn.init.kaiming_normal_(lin.weight, a=0, mode='fan_out'); nn.init.zeros_(lin.bias)
-        nn.init.normal_(self.fc[6].weight, 0., 0.001); nn.init.zeros_(self.fc[6].bias)
+            nn.init.kaiming_normal_(lin.weight, a=0, mode='fan_out')
+            nn.init.zeros_(lin.bias)
+        nn.init.normal_(self.fc[6].weight, 0., 0.001)
+        nn.init.zeros_(self.fc[6].bias)
 
     def forward(self, x:Tensor # (B, in_dim) features (after the GRL)
                )->Tensor:      # (B,) pre-sigmoid modality logits

@@ -130,13 +130,17 @@ def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
     err = torch.expm1((f0 - f).double()).abs().sum().item()
     step, n_absorb, n_fallback, n_restart = 1, 0, 0, 0
     K = _kernel(C, f, g, torch.empty_like(C))
-    u = t = C.new_ones(n_r); v = C.new_ones(n_p); hist = dict(dx=[], dr=[])
+    u = t = C.new_ones(n_r)
+    v = C.new_ones(n_p)
+    hist = dict(dx=[], dr=[])
     while err > thr and step < max_iter:
         n, u0, prev_err = min(check_every, max_iter - step), u, err
         for _ in range(n):
             v = (1 / n_p) / matvec(K, u)
             x, t = u, (1 / n_r) / matvec(K.T, v)            # t = T(u): the plain sweep; err is measured on u
-            if anderson: lx = x.log(); u = _anderson_step(lx, t.log() - lx, hist, anderson, tau).exp()
+            if anderson:
+                lx = x.log()
+                u = _anderson_step(lx, t.log() - lx, hist, anderson, tau).exp()
             else: u = t
         lu, lv = u.log(), v.log()
         stats = torch.stack([(x.double() / t.double() - 1).abs().sum(),
@@ -259,7 +263,8 @@ class LabelBank:
 
     def reset(self):
         "Clear the accumulated predictions (the labels stay)."
-        self.sum.zero_(); self.count.zero_()
+        self.sum.zero_()
+        self.count.zero_()
 
     def state_dict(self)->dict:
         "Labels and accumulator as a dict of tensors."
@@ -272,7 +277,8 @@ class LabelBank:
         if state['sum'].shape != self.sum.shape or state['count'].shape != self.count.shape:
             raise ValueError(f"`state` is for a bank of shape {tuple(state['sum'].shape)}, this one is {tuple(self.sum.shape)}")
         self.labels = self._check_labels(state['labels'])
-        self.sum.copy_(state['sum']); self.count.copy_(state['count'])
+        self.sum.copy_(state['sum'])
+        self.count.copy_(state['count'])
 
 # %% ../nbs/03_otla.ipynb #20f223ba
 def assignment_accuracy(pred,   # (N,) pseudo labels (-1 = unknown)

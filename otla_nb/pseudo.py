@@ -20,7 +20,9 @@ from tqdm.auto import tqdm
 
 from .data import VISIBLE, load_dataset, default_data_root, train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
-from .train import resolve_device, atomic_write, write_json, load_visible_labels
+from .train import (TrainConfig, NO_RESULT_FIELDS, fit, cached_fit, resolve_device, atomic_write, write_json,
+                           load_visible_labels)
+from .distributed import init_distributed
 
 # %% auto #0
 __all__ = ['SOURCES', 'PSEUDO_PRESETS', 'knn', 'k_reciprocal', 'jaccard_graph', 'compute_jaccard_distance', 'dbscan',
@@ -35,7 +37,10 @@ def knn(features:Tensor, # (N, d) features (any device); compared by cosine simi
         chunk:int=4096   # rows per similarity block
        )->np.ndarray:    # (N, min(k, N)) int64 indices, nearest first, self in column 0
     "k nearest neighbours by cosine similarity, by blocks of rows (torch), each row's own index first."
-    f = F.normalize(features.float(), dim=1); n = len(f); k = min(int(k), n); out = []
+    f = F.normalize(features.float(), dim=1)
+    n = len(f)
+    k = min(int(k), n)
+    out = []
     for s in range(0, n, chunk):
         sim = f[s:s+chunk] @ f.T
         sim[torch.arange(len(sim)), torch.arange(s, s + len(sim))] = 3.   # above any cosine: self first
@@ -44,7 +49,8 @@ def knn(features:Tensor, # (N, d) features (any device); compared by cosine simi
 
 def _member(rank:np.ndarray, k:int)->sp.csr_matrix:
     "A[i, j] = 1 when j is among the first k+1 columns of `rank[i]`."
-    r = rank[:, :k + 1]; n = len(rank)
+    r = rank[:, :k + 1]
+    n = len(rank)
     return sp.csr_matrix((np.ones(r.size, np.float32), (np.repeat(np.arange(n), r.shape[1]), r.ravel())), shape=(n, n))
 
 def k_reciprocal(rank:np.ndarray, # (N, >= k+1) neighbour indices, self first
@@ -62,7 +68,8 @@ def _expanded(rank, k1)->sp.csr_matrix:
     size_h = np.asarray(h.sum(1)).ravel()
     keep = overlap.data > 2 / 3 * size_h[overlap.col]
     sel = sp.csr_matrix((np.ones(keep.sum(), np.float32), (overlap.row[keep], overlap.col[keep])), shape=r.shape)
-    e = (r + sel @ h).tocsr(); e.data[:] = 1.
+    e = (r + sel @ h).tocsr()
+    e.data[:] = 1.
     return e
 
 def _pair_sims(f:Tensor, e:sp.csr_matrix, chunk:int=1 << 14)->np.ndarray:
@@ -79,14 +86,19 @@ def _pair_sims(f:Tensor, e:sp.csr_matrix, chunk:int=1 << 14)->np.ndarray:
 
 def _weights(features:Tensor, e:sp.csr_matrix)->sp.csr_matrix:
     "V: softmax of −‖f_i − f_j‖² over j in R*(i), row by row."
-    e = e.tocsr(); e.sort_indices()
+    e = e.tocsr()
+    e.sort_indices()
     w = np.exp(-(2 - 2 * _pair_sims(F.normalize(features.float(), dim=1), e)))
     v = sp.csr_matrix((w, e.indices, e.indptr), shape=e.shape)
     return sp.diags(1 / np.asarray(v.sum(1)).ravel()) @ v
 
 def _jaccard_blocks(v:sp.csr_matrix, max_dist:float=1., max_pairs:int=1 << 24, max_cells:int=1 << 24)->sp.csr_matrix:
     "d_J from V by blocks of rows: each entry V[i, k] meets column k's entries; Σ_k min accumulated densely per block."
-    n = v.shape[0]; r = v.tocsr(); r.sort_indices(); c = v.tocsc(); c.sort_indices()
+    n = v.shape[0]
+    r = v.tocsr()
+    r.sort_indices()
+    c = v.tocsc()
+    c.sort_indices()
     rptr, rcol, rval, cptr, crow, cval = r.indptr, r.indices, r.data, c.indptr, c.indices, c.data
     sizes = np.diff(cptr).astype(np.int64)
     work = np.concatenate([[0], np.cumsum(sizes[rcol])])          # pairs made by the entries before each entry
@@ -95,14 +107,18 @@ def _jaccard_blocks(v:sp.csr_matrix, max_dist:float=1., max_pairs:int=1 << 24, m
     while i0 < n:
         by_pairs = int(np.searchsorted(work[rptr], work[rptr[i0]] + max_pairs, 'right')) - 1
         i1 = min(n, i0 + rows_per_block, max(i0 + 1, by_pairs))
-        e = np.arange(rptr[i0], rptr[i1]); reps = sizes[rcol[e]]
+        e = np.arange(rptr[i0], rptr[i1])
+        reps = sizes[rcol[e]]
         row = np.repeat(np.repeat(np.arange(i1 - i0), np.diff(rptr[i0:i1 + 1])), reps)
         partner = np.repeat(cptr[rcol[e]], reps) + np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
         w = np.minimum(np.repeat(rval[e], reps), cval[partner])
         t = np.bincount(row * n + crow[partner], weights=w, minlength=(i1 - i0) * n).reshape(i1 - i0, n)
         d = np.clip(1 - t / (2 - t), 0., 1.)
         rr, cc = np.nonzero((t > 0) & (d <= max_dist))
-        out_r.append(rr + i0); out_c.append(cc); out_d.append(d[rr, cc]); i0 = i1
+        out_r.append(rr + i0)
+        out_c.append(cc)
+        out_d.append(d[rr, cc])
+        i0 = i1
     return sp.csr_matrix((np.concatenate(out_d), (np.concatenate(out_r), np.concatenate(out_c))), shape=(n, n))
 
 def jaccard_graph(features:Tensor, # (N, d) features
@@ -128,7 +144,8 @@ def compute_jaccard_distance(features:Tensor, # (N, d) features
                             )->np.ndarray:    # (N, N) float32, 1 for pairs that share nothing
     "Dense k-reciprocal Jaccard distance matrix (for small N; `jaccard_graph` is the sparse form)."
     g = jaccard_graph(features, k1, k2).tocoo()
-    d = np.ones(g.shape, np.float32); d[g.row, g.col] = g.data
+    d = np.ones(g.shape, np.float32)
+    d[g.row, g.col] = g.data
     return d
 
 # %% ../nbs/07_pseudo.ipynb #1b3282b0
@@ -141,7 +158,8 @@ def dbscan(dist,               # (N, N) distances: dense array or sparse graph (
 
 def _with_singletons(labels:np.ndarray)->np.ndarray:
     "Outliers (-1) as singleton clusters numbered after the real ones."
-    lab = labels.copy(); out = lab < 0
+    lab = labels.copy()
+    out = lab < 0
     lab[out] = lab.max(initial=-1) + 1 + np.arange(out.sum())
     return lab
 
@@ -163,16 +181,20 @@ def self_paced_refine(labels:np.ndarray,        # (N,) DBSCAN at eps (-1 = outli
     indep = _iou_with(lab, _with_singletons(np.asarray(loose)))
     comp = _iou_with(lab, _with_singletons(np.asarray(tight)))
     k = lab.max() + 1
-    c_indep = np.full(k, -np.inf); np.maximum.at(c_indep, lab, indep)
-    c_comp = np.full(k, -np.inf); np.maximum.at(c_comp, lab, comp)
+    c_indep = np.full(k, -np.inf)
+    np.maximum.at(c_indep, lab, indep)
+    c_comp = np.full(k, -np.inf)
+    np.maximum.at(c_comp, lab, comp)
     size = np.bincount(lab, minlength=k)
     if indep_thres is None:
         multi = np.sort(c_indep[size > 1])
         indep_thres = float(multi[::-1][min(len(multi) - 1, int(np.round(len(multi) * 0.9)))]) if len(multi) else 1.
     keep = (c_indep[lab] >= indep_thres) & (comp >= c_comp[lab]) & (np.asarray(labels) >= 0)
     out = np.full(len(lab), -1, np.int64)
-    kept = np.unique(lab[keep]); kept = kept[np.bincount(lab[keep], minlength=k)[kept] > 1]   # a cluster of one is an instance
-    remap = np.full(k, -1, np.int64); remap[kept] = np.arange(len(kept))
+    kept = np.unique(lab[keep])
+    kept = kept[np.bincount(lab[keep], minlength=k)[kept] > 1]                                # a cluster of one is an instance
+    remap = np.full(k, -1, np.int64)
+    remap[kept] = np.arange(len(kept))
     out[keep] = remap[lab[keep]]
     return out, indep_thres
 
@@ -186,7 +208,8 @@ def cluster_metrics(labels:np.ndarray, # (N,) cluster ids, -1 = outlier
     lab, on = _with_singletons(labels), labels >= 0
     purity = float('nan')
     if on.any():
-        _, ci = np.unique(labels[on], return_inverse=True); _, ti = np.unique(truth[on], return_inverse=True)
+        _, ci = np.unique(labels[on], return_inverse=True)
+        _, ti = np.unique(truth[on], return_inverse=True)
         purity = float(sp.coo_matrix((np.ones(on.sum()), (ci, ti))).tocsr().max(1).toarray().sum() / on.sum())
     return dict(nmi=float(skm.normalized_mutual_info_score(truth, lab)), ari=float(skm.adjusted_rand_score(truth, lab)),
                 purity=purity, n_clusters=int(len(np.unique(labels[on]))), n_true_ids=int(len(np.unique(truth))),
@@ -199,7 +222,8 @@ class HybridMemory(nn.Module):
                  n_samples:int,           # entries: source classes + target images
                  temp:float=0.05,         # temperature τ
                  momentum:float=0.2):     # update momentum μ
-        super().__init__(); store_attr('n_features,n_samples,temp,momentum')
+        super().__init__()
+        store_attr('n_features,n_samples,temp,momentum')
         self.register_buffer('features', torch.zeros(n_samples, n_features))
         self.register_buffer('labels', torch.arange(n_samples))
 
@@ -253,7 +277,9 @@ class SpCLNet(nn.Module):
         net = resnet_backbone(arch, pretrained, last_stride=1)
         self.body = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2, net.layer3, net.layer4)
         self.feat_dim = stage_dims(arch)[-1]
-        self.neck = nn.BatchNorm1d(self.feat_dim); nn.init.ones_(self.neck.weight); nn.init.zeros_(self.neck.bias)
+        self.neck = nn.BatchNorm1d(self.feat_dim)
+        nn.init.ones_(self.neck.weight)
+        nn.init.zeros_(self.neck.bias)
         self.neck.bias.requires_grad_(False)
         if dsbn: convert_dsbn(self)
 
@@ -276,13 +302,22 @@ class PseudoConfig:
     source_kw:dict=field(default_factory=dict) # source reader options (synthetic: size)
     arch:str='resnet50'               # torchvision ResNet
     pretrained:bool|str='auto'        # ImageNet weights: True, False, a .pth path, or 'auto' (when present)
-    img_h:int=256; img_w:int=128      # image size
-    epochs:int=50; iters:int=400      # epochs × iterations per epoch
-    batch_size:int=64; num_instances:int=4 # images per batch (per domain) and per identity / cluster
-    lr:float=3.5e-4; weight_decay:float=5e-4; step_size:int=20 # Adam; lr × 0.1 every step_size epochs
-    k1:int=30; k2:int=6               # Jaccard distance
-    eps:float=0.6; eps_gap:float=0.02; min_samples:int=4 # DBSCAN and the self-paced radii
-    temp:float=0.05; momentum:float=0.2 # hybrid memory
+    img_h:int=256
+    img_w:int=128                     # image size
+    epochs:int=50
+    iters:int=400                     # epochs × iterations per epoch
+    batch_size:int=64
+    num_instances:int=4  # images per batch (per domain) and per identity / cluster
+    lr:float=3.5e-4
+    weight_decay:float=5e-4
+    step_size:int=20     # Adam; lr × 0.1 every step_size epochs
+    k1:int=30
+    k2:int=6           # Jaccard distance
+    eps:float=0.6
+    eps_gap:float=0.02
+    min_samples:int=4  # DBSCAN and the self-paced radii
+    temp:float=0.05
+    momentum:float=0.2     # hybrid memory
     dsbn:bool=True                    # domain-specific BN (UDA only)
     device:str='auto'                 # 'auto', 'cpu', 'cuda', ...
     seed:int=1                        # SpCL's default seed
@@ -359,7 +394,8 @@ def identity_batch(labels:np.ndarray,   # (N,) labels; every label value is a cl
                    rng:np.random.Generator
                   )->np.ndarray:        # (batch_size,) indices
     "One batch as SpCL's sampler draws it: random classes, `num_instances` images each (with repeats when a cluster is small)."
-    order = np.argsort(labels, kind='stable'); ls = labels[order]
+    order = np.argsort(labels, kind='stable')
+    ls = labels[order]
     cls, start, count = np.unique(ls, return_index=True, return_counts=True)
     out = []
     for c in rng.permutation(len(cls)):
@@ -374,14 +410,20 @@ def identity_batch(labels:np.ndarray,   # (N,) labels; every label value is a cl
 def extract_features(model:nn.Module, images:Tensor, # uint8 (N, H, W, 3)
                      domain:str='target', batch:int=256)->Tensor:
     "Unit-norm features of uint8 images, in eval mode, through the `domain` BN copies."
-    model.eval(); set_domain(model, domain); dev = next(model.parameters()).device
+    model.eval()
+    set_domain(model, domain)
+    dev = next(model.parameters()).device
     return torch.cat([model(test_transform(images[s:s+batch].to(dev))) for s in range(0, len(images), batch)])
 
 # %% ../nbs/07_pseudo.ipynb #a02c42d6
 @dataclass
 class PseudoRun:
     "What `fit_pseudo` returns: labels (one per visible training image, -1 = outlier), metrics, history."
-    out_dir:Path; labels:np.ndarray; metrics:dict; history:list; config:PseudoConfig
+    out_dir:Path
+    labels:np.ndarray
+    metrics:dict
+    history:list
+    config:PseudoConfig
 
 def _resolve_pretrained(cfg:PseudoConfig):
     if cfg.pretrained != 'auto': return cfg.pretrained
@@ -392,7 +434,8 @@ def _resolve_pretrained(cfg:PseudoConfig):
 def _memory_labels(refined:np.ndarray, n_source:int)->Tensor:
     "Memory labels: source classes 0..S-1, kept clusters S.., then one class per un-clustered target image."
     k, lab = refined.max(initial=-1) + 1, refined.copy()
-    out = lab < 0; lab[out] = k + np.arange(out.sum())
+    out = lab < 0
+    lab[out] = k + np.arange(out.sum())
     return torch.from_numpy(np.concatenate([np.arange(n_source), n_source + lab]))
 
 def _cluster_step(features:Tensor, cfg:PseudoConfig, thres):
@@ -437,7 +480,9 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
               )->PseudoRun:
     "Train SpCL (UDA from `cfg.source`, or USL) and label every visible training image of the target; results in `cfg.out_dir`."
     device, out = resolve_device(cfg.device), Path(cfg.out_dir)
-    torch.manual_seed(cfg.seed); rng = np.random.default_rng(cfg.seed); gen = torch.Generator().manual_seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
     size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
     target = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
     recs = target.records('train', VISIBLE)
@@ -464,16 +509,25 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
         memory.labels = _memory_labels(refined, n_src).to(device)
         t_lab = memory.labels[n_src:].cpu().numpy()
         for grp in opt.param_groups: grp['lr'] = cfg.lr * 0.1 ** (epoch // cfg.step_size)
-        model.train(); losses = []
+        model.train()
+        losses = []
         for _ in tqdm(range(cfg.iters), desc=f'stage 1 epoch {epoch + 1}', leave=False, disable=not cfg.progress):
             loss, upd = 0., []
             for dom in (('source', 'target') if src is not None else ('target',)):
-                if dom == 'source': idx = identity_batch(s_lab, cfg.batch_size, cfg.num_instances, rng); imgs, ent = s_img, torch.from_numpy(s_lab[idx])
-                else: idx = identity_batch(t_lab, cfg.batch_size, cfg.num_instances, rng); imgs, ent = t_img, torch.from_numpy(idx + n_src)
+                if dom == 'source':
+                    idx = identity_batch(s_lab, cfg.batch_size, cfg.num_instances, rng)
+                    imgs, ent = s_img, torch.from_numpy(s_lab[idx])
+                else:
+                    idx = identity_batch(t_lab, cfg.batch_size, cfg.num_instances, rng)
+                    imgs, ent = t_img, torch.from_numpy(idx + n_src)
                 set_domain(model, dom)
                 f = model(train_transform(imgs[torch.from_numpy(idx).to(device)], VISIBLE, gen, p_gray=0.))
-                ent = ent.to(device); loss = loss + memory(f, ent); upd.append((f.detach(), ent))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+                ent = ent.to(device)
+                loss = loss + memory(f, ent)
+                upd.append((f.detach(), ent))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
             for f, ent in upd: memory.update(f, ent)
             losses.append(loss.detach())          # no host sync per step
         h = dict(epoch=epoch + 1, loss=float(torch.stack(losses).mean()), n_clusters=int(refined.max() + 1),
@@ -494,7 +548,8 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
 
 def load_pseudo_run(out_dir)->PseudoRun:
     "Reopen a finished stage 1 directory (labels.npy and labels.json)."
-    out = Path(out_dir); info_p = out/'labels.json'
+    out = Path(out_dir)
+    info_p = out/'labels.json'
     if not info_p.is_file(): raise FileNotFoundError(f"{info_p} not found: expected a finished stage 1 directory")
     info = json.loads(info_p.read_text())
     return PseudoRun(out, load_pseudo_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
@@ -529,8 +584,10 @@ def import_spcl_labels(img_npy,               # (N, H, W, 3) uint8 .npy of visib
     b = torch.cat([_thumbs(ours[s:s+4096]) for s in range(0, len(ours), 4096)])
     match, err = [], []
     for s in range(0, len(imgs), 2048):                     # blocks of rows: no N x N array
-        a = _thumbs(imgs[s:s+2048]); m = torch.cdist(a, b).argmin(1)
-        match.append(m); err.append((a - b[m]).abs().mean(1))
+        a = _thumbs(imgs[s:s+2048])
+        m = torch.cdist(a, b).argmin(1)
+        match.append(m)
+        err.append((a - b[m]).abs().mean(1))
     match, err = torch.cat(match), torch.cat(err)
     if len(torch.unique(match)) != len(match) or err.max() > tol:
         raise ValueError(f"{img_npy}: its images do not match {dataset}'s visible training images one to one "
@@ -560,17 +617,24 @@ def cached_pseudo(cfg:PseudoConfig)->PseudoRun:
     p = Path(cfg.out_dir)/'labels.json'
     if p.is_file():
         run = load_pseudo_run(cfg.out_dir)
-        same = lambda c: {k: v for k, v in c.to_dict().items() if k not in ('progress', 'workers', 'cache_dir', 'test_batch', 'out_dir')}
+        same = lambda c: {k: v for k, v in c.to_dict().items() if k not in NO_RESULT_FIELDS}
         if same(run.config) == same(cfg): return run
         raise FileExistsError(f"{cfg.out_dir} holds a stage 1 run of another configuration; choose another out_dir")
     return fit_pseudo(cfg)
 
-def fit_usvi(train_cfg,                  # stage 2 configuration (`setting` is set to 'unsupervised')
+def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is set to 'unsupervised')
              pseudo_cfg:PseudoConfig|None=None, # stage 1 configuration; None: `pseudo_config_for(train_cfg)`
-             resume:bool=False):         # continue an interrupted stage 2
-    "USVI from raw folders: stage 1 (SpCL) labels the visible images, stage 2 trains OTLA on them; returns (PseudoRun, Run)."
-    from otla_nb.train import TrainConfig, fit
+             resume:bool=False,          # continue an interrupted stage 2 in `train_cfg.out_dir`
+             name:str|None=None          # stage 2 through `cached_fit(cfg, name)`: `<out_dir>/<name>-<run_key>`, reused when done
+            )->tuple:                    # (PseudoRun, Run)
+    "USVI from raw folders: stage 1 (SpCL, reused when it finished) labels the visible images, stage 2 trains OTLA on them."
     pcfg = pseudo_cfg or pseudo_config_for(train_cfg)
-    stage1 = cached_pseudo(pcfg)
-    cfg = TrainConfig.from_dict({**train_cfg.to_dict(), 'setting': 'unsupervised', 'visible_labels': str(stage1.out_dir/'labels.npy')})
-    return stage1, fit(cfg, resume=resume)
+    cfg = TrainConfig.from_dict({**train_cfg.to_dict(), 'setting': 'unsupervised',
+                                 'visible_labels': str(Path(pcfg.out_dir).expanduser().resolve()/'labels.npy')})
+    ctx = init_distributed(cfg.device)   # under torchrun: stage 1 on rank 0, the other ranks wait for its labels
+    try:
+        stage1 = cached_pseudo(pcfg) if ctx.is_main else None
+        ctx.barrier()
+        if stage1 is None: stage1 = load_pseudo_run(pcfg.out_dir)
+        return stage1, (fit(cfg, resume=resume) if name is None else cached_fit(cfg, name))
+    finally: ctx.close()

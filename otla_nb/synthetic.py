@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_synthetic.ipynb #f74598e6
 from __future__ import annotations
-import os, json, math, shutil, tempfile, zlib, time, uuid
+import os, json, math, shutil, tempfile, zlib, time, uuid, hashlib
 import multiprocessing as mp
 from collections import Counter
 from dataclasses import dataclass, asdict, replace, fields
@@ -12,12 +12,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .data import SYSU_RGB_CAMS, SYSU_IR_CAMS, Dataset, default_data_root, register_dataset, SYSU_PROTOCOL, _load_sysu
+
+
 # %% auto #0
-__all__ = ['FABRICS', 'HAIR', 'UPPER', 'LOWER', 'PATTERNS', 'BAGS', 'LOGOS', 'LAYOUTS', 'SYSU_RGB', 'SYSU_IR', 'MSMT_DATES',
-           'MSMT_TIMES', 'SIZES', 'PRESETS', 'Population', 'make_population', 'Garment', 'Identity', 'sample_identity',
-           'RenderOpts', 'make_opts', 'Camera', 'make_camera', 'Pose', 'sample_pose', 'part_masks', 'render',
-           'layout_cameras', 'SynthSet', 'sysu_split', 'write_sysu', 'write_regdb', 'write_market', 'write_dukemtmc',
-           'write_msmt17']
+__all__ = ['FABRICS', 'HAIR', 'UPPER', 'LOWER', 'PATTERNS', 'BAGS', 'LOGOS', 'LAYOUT_CODES', 'MSMT_DATES', 'MSMT_TIMES', 'SIZES',
+           'PRESETS', 'Population', 'make_population', 'Garment', 'Identity', 'sample_identity', 'RenderOpts',
+           'make_opts', 'Camera', 'make_camera', 'Pose', 'sample_pose', 'part_masks', 'render', 'layout_cameras',
+           'SynthSet', 'sysu_split', 'write_sysu', 'write_regdb', 'write_market', 'write_dukemtmc', 'write_msmt17',
+           'synthetic_root']
 
 # %% ../nbs/01_synthetic.ipynb #e5087855
 FABRICS = {'linen': .80, 'cotton': .72, 'synthetic': .62, 'denim': .54, 'wool': .46, 'leather': .36, 'down': .28}  # infrared brightness of a worn fabric at mid thickness
@@ -53,7 +56,9 @@ class Population:
     height: float     # shift of the mean body height (fraction of the image height)
     width: float      # factor on the mean body width
 
-def _norm(w)->list: w = np.asarray(w, float); return [float(x) for x in w / w.sum()]
+def _norm(w)->list:
+    w = np.asarray(w, float)
+    return [float(x) for x in w / w.sum()]
 
 def make_population(key=None # None or 'default': the canonical prior; any other str/int: a shifted one
                    )->Population:
@@ -89,12 +94,24 @@ class Garment:
 @dataclass
 class Identity:
     "Latent attributes of one person, shared by every camera and both modalities."
-    female: bool; height: float; width: float; legs: float; head: float  # build: height (of the image), width factor, leg and head ratios
-    skin: tuple; skin_ir: float          # visible RGB, infrared brightness
-    hair: str; hair_color: tuple; hair_ir: float
-    upper: Garment; lower: Garment
-    shoes: tuple; shoes_ir: float
-    bag: str; bag_color: tuple; bag_ir: float; bag_side: int  # bag kind, colours, carried on side -1/+1
+    female: bool
+    height: float
+    width: float
+    legs: float
+    head: float       # build: height (of the image), width factor, leg and head ratios
+    skin: tuple
+    skin_ir: float    # visible RGB, infrared brightness
+    hair: str
+    hair_color: tuple
+    hair_ir: float
+    upper: Garment
+    lower: Garment
+    shoes: tuple
+    shoes_ir: float
+    bag: str
+    bag_color: tuple
+    bag_ir: float
+    bag_side: int                                             # bag kind, colours, carried on side -1/+1
 
 # %% ../nbs/01_synthetic.ipynb #0ce644f3
 def _hsv(h, s, v)->tuple:
@@ -104,7 +121,9 @@ def _hsv(h, s, v)->tuple:
 
 def _color(rng, pop:Population)->tuple:
     "A garment/bag colour: neutral with probability `p_neutral`, else a saturated hue (near a preferred one 60% of the time)."
-    if rng.random() < pop.p_neutral: v = float(rng.uniform(.04, .92)); return (v, v, v)
+    if rng.random() < pop.p_neutral:
+        v = float(rng.uniform(.04, .92))
+        return (v, v, v)
     h = (rng.choice(pop.hues) + rng.normal(0, .06)) % 1 if pop.hues and rng.random() < .6 else rng.random()
     return tuple(float(c) for c in _hsv(h, rng.uniform(.3, .95), rng.uniform(.2, .95)))
 
@@ -177,10 +196,14 @@ def make_opts(**opts)->RenderOpts:
 @dataclass
 class Camera:
     "One camera: its modality, scene and sensor."
-    cam: int; modality: str; indoor: bool
+    cam: int
+    modality: str
+    indoor: bool
     cast: tuple      # RGB gains (visible; 1, 1, 1 in infrared)
     exposure: float  # brightness factor (visible) / gain (infrared)
-    wall: tuple; floor: tuple; accent: tuple  # scene colours (infrared: grey levels, wall = cold background level)
+    wall: tuple
+    floor: tuple
+    accent: tuple    # scene colours (infrared: grey levels, wall = cold background level)
     horizon: float   # typical floor line, fraction of the height
     blur: float      # blur sigma in pixels at 128 px height
     noise: float     # noise std on the 0..1 scale
@@ -219,7 +242,8 @@ def sample_pose(rng:np.random.Generator,     # the image's (or image pair's) gen
                 opts:RenderOpts|None=None    # `jitter` scales every deviation from the centred default
                )->Pose:
     "Draw a pose."
-    o = opts or RenderOpts(); j = o.jitter
+    o = opts or RenderOpts()
+    j = o.jitter
     return Pose(float(.5 + j * rng.normal(0, .05)), float(.045 + j * rng.uniform(-.03, .03)),
                 float(np.clip(1 + j * rng.normal(0, .05), .8, 1.15)), bool(rng.random() < .5), bool(rng.random() < o.p_back),
                 float(np.clip(j * rng.normal(0, .5), -1, 1)), float(np.clip(j * rng.normal(0, .5), -1, 1)))
@@ -234,7 +258,10 @@ def _box(y0, y1, x0, x1, H, W):
 
 def _cov(d):
     "Coverage from a signed distance in pixels (negative inside): a one-pixel linear ramp."
-    d = .5 - d; np.maximum(d, 0, out=d); np.minimum(d, 1, out=d); return d
+    d = .5 - d
+    np.maximum(d, 0, out=d)
+    np.minimum(d, 1, out=d)
+    return d
 
 def _ellipse(cy, cx, ry, rx, H, W):
     b = _box(cy - ry - 1, cy + ry + 1, cx - rx - 1, cx + rx + 1, H, W)
@@ -386,7 +413,8 @@ def _background(cam:Camera, H, W, rng, clutter:float):
     wall, floor = jit(cam.wall), jit(cam.floor)
     col = np.empty((H, 1, ch), np.float32)
     g = np.linspace(-.06, .06, H, dtype=np.float32)[:, None, None] * np.float32(rng.uniform(-1, 1))
-    col[:hz] = wall + g[:hz]; col[hz:] = floor + g[hz:]
+    col[:hz] = wall + g[:hz]
+    col[hz:] = floor + g[hz:]
     img = np.repeat(col, W, axis=1)
     for _ in range(rng.poisson(2 * clutter)):
         h, w = int(rng.uniform(.05, .5) * H), int(rng.uniform(.1, .6) * W)
@@ -401,7 +429,8 @@ def _blur(x:np.ndarray, s:float)->np.ndarray:
     "Separable Gaussian blur of an (H, W, C) float image with sigma `s` pixels (edge padding)."
     if s < .25: return x
     r = max(1, int(math.ceil(2 * s)))
-    k = np.exp(-.5 * (np.arange(-r, r + 1) / s) ** 2).astype(np.float32); k /= k.sum()
+    k = np.exp(-.5 * (np.arange(-r, r + 1) / s) ** 2).astype(np.float32)
+    k /= k.sum()
     H, W = x.shape[:2]
     p = np.concatenate([np.repeat(x[:1], r, 0), x, np.repeat(x[-1:], r, 0)], 0)
     y = k[0] * p[:H]
@@ -450,9 +479,9 @@ def render(identity:Identity|None,   # the person; None renders an empty scene
     return np.ascontiguousarray(np.repeat(out, 3, axis=2) if out.shape[2] == 1 else out)
 
 # %% ../nbs/01_synthetic.ipynb #a9e1722f
-LAYOUTS = {'sysu': 1, 'regdb': 2, 'market': 3, 'duke': 4, 'msmt17': 5}   # layout -> code used in the seeds
+LAYOUT_CODES = {'sysu': 1, 'regdb': 2, 'market': 3, 'duke': 4, 'msmt17': 5}   # layout -> its code in the world's seeds
 
-def layout_cameras(layout:str,    # a key of LAYOUTS
+def layout_cameras(layout:str,    # a key of LAYOUT_CODES
                    seed:int=0,    # world seed
                    cast:float=1.  # spread of colour cast / exposure / gain (the `cast` option)
                   )->dict:        # camera number -> Camera
@@ -464,14 +493,14 @@ def layout_cameras(layout:str,    # a key of LAYOUTS
             'duke': {c: ('visible', False) for c in range(1, 9)},
             'msmt17': {c: ('visible', c > 12) for c in range(1, 16)}}
     if layout not in spec: raise ValueError(f"`layout` must be one of {list(spec)}, got {layout!r}")
-    return {c: make_camera(c, m, ind, np.random.default_rng([seed, LAYOUTS[layout], 9, c]), cast) for c, (m, ind) in spec[layout].items()}
+    return {c: make_camera(c, m, ind, np.random.default_rng([seed, LAYOUT_CODES[layout], 9, c]), cast) for c, (m, ind) in spec[layout].items()}
 
 # %% ../nbs/01_synthetic.ipynb #3b904f9b
 @dataclass
 class SynthSet:
     "What a writer produced: the root, the image count, images per top-level folder (or list) and the identity split."
     root: Path          # the written data set
-    layout: str         # a key of LAYOUTS
+    layout: str         # a key of LAYOUT_CODES
     n_images: int       # images written
     counts: dict        # images per top-level folder (and per list file for MSMT17)
     ids: dict           # split name -> identities, in the layout's own numbering
@@ -480,12 +509,14 @@ class SynthSet:
 # %% ../nbs/01_synthetic.ipynb #e4bb3294
 _CTX = {}   # per-process rendering context, set by _init_worker
 
-def _init_worker(ctx:dict): _CTX.clear(); _CTX.update(ctx)
+def _init_worker(ctx:dict):
+    _CTX.clear()
+    _CTX.update(ctx)
 
 def _do_job(job)->int:
     "Render and save every image of one identity (or one distractor) into the temporary root."
     c, (key, items) = _CTX, job
-    code, o = LAYOUTS[c['layout']], c['opts']
+    code, o = LAYOUT_CODES[c['layout']], c['opts']
     idn = None if key is None else sample_identity(np.random.default_rng([c['seed'], code, 0, *key]), c['population'])
     for d in {os.path.dirname(it[0]) for it in items}: os.makedirs(os.path.join(c['tmp'], d), exist_ok=True)
     for rel, cam, iseed, pseed, kind in items:
@@ -515,11 +546,14 @@ def _check_root(root, overwrite:bool)->Path:
 
 def _commit(tmp:Path, root:Path):
     "Move the finished temporary tree onto `root`, swapping out an old tree if there is one."
-    m = os.umask(0); os.umask(m)
+    m = os.umask(0)
+    os.umask(m)
     os.chmod(tmp, 0o777 & ~m)                      # mkdtemp creates 0700
     if root.exists():
         old = root.parent / f'.{root.name}.old-{uuid.uuid4().hex[:8]}'
-        os.rename(root, old); os.rename(tmp, root); shutil.rmtree(old, ignore_errors=True)
+        os.rename(root, old)
+        os.rename(tmp, root)
+        shutil.rmtree(old, ignore_errors=True)
     else: os.rename(tmp, root)
 
 def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, overwrite, quality, texts, meta, ids, extra=None)->SynthSet:
@@ -534,7 +568,8 @@ def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, o
         ctx = dict(seed=seed, layout=layout, cameras=cameras, population=population, size=tuple(size), opts=opts, tmp=str(tmp), quality=quality)
         workers = min(workers, len(jobs))
         if workers <= 1:
-            _init_worker(ctx); n = sum(map(_do_job, jobs))
+            _init_worker(ctx)
+            n = sum(map(_do_job, jobs))
         else:
             mpc = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else None)
             with mpc.Pool(workers, _init_worker, (ctx,)) as pool:
@@ -546,7 +581,8 @@ def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, o
         (tmp / 'synthetic.json').write_text(json.dumps(man, sort_keys=True) + '\n')
         _commit(tmp, root)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return SynthSet(root, layout, n, counts, ids, time.perf_counter() - t0)
 
 # %% ../nbs/01_synthetic.ipynb #dea44216
@@ -578,8 +614,6 @@ def _common(opts, size, workers, root, overwrite):
     return o, size, workers
 
 # %% ../nbs/01_synthetic.ipynb #c69b74b9
-SYSU_RGB, SYSU_IR = (1, 2, 4, 5), (3, 6)
-
 def sysu_split(n_ids:int,             # identities in all; >= 3
                seed:int=0,            # world seed
                n_test:int|None=None,  # test identities; None = round(20%), at least 1
@@ -594,7 +628,7 @@ def sysu_split(n_ids:int,             # identities in all; >= 3
     if not 1 <= n_val <= n_tv - 1: raise ValueError(f"`n_val` must be in 1..{n_tv - 1} (n_ids - n_test - 1), got {n_val}")
     top = n_ids + max(1, round(.085 * n_ids))
     if top > 9999: raise ValueError(f"`n_ids` must be at most 9215 (4-digit folder names with gaps), got {n_ids}")
-    rng = np.random.default_rng([seed, LAYOUTS['sysu'], 3])
+    rng = np.random.default_rng([seed, LAYOUT_CODES['sysu'], 3])
     perm = rng.permutation(rng.choice(np.arange(1, top + 1), n_ids, replace=False))
     srt = lambda a: sorted(int(x) for x in a)
     return {'train': srt(perm[n_test + n_val:]), 'val': srt(perm[n_test:n_test + n_val]), 'test': srt(perm[:n_test])}
@@ -622,13 +656,13 @@ def write_sysu(root,                  # folder to create (absent or empty, unles
     ids = sysu_split(n_ids, seed, n_test, n_val)
     test, jobs = set(ids['test']), []
     for pid in sorted(ids['train'] + ids['val'] + ids['test']):
-        r = np.random.default_rng([seed, LAYOUTS['sysu'], 4, pid])
-        rgb = [c for c in SYSU_RGB if r.random() < p_rgb] or [int(r.choice(SYSU_RGB))]
-        ir = [c for c in SYSU_IR if r.random() < p_ir] or [int(r.choice(SYSU_IR))]
+        r = np.random.default_rng([seed, LAYOUT_CODES['sysu'], 4, pid])
+        rgb = [c for c in SYSU_RGB_CAMS if r.random() < p_rgb] or [int(r.choice(SYSU_RGB_CAMS))]
+        ir = [c for c in SYSU_IR_CAMS if r.random() < p_ir] or [int(r.choice(SYSU_IR_CAMS))]
         if pid in test and not {1, 2} & set(rgb): rgb.append(int(r.choice([1, 2])))   # indoor-search gallery
         items = []
         for c in sorted(rgb + ir):
-            lo, hi = n_rgb if c in SYSU_RGB else n_ir
+            lo, hi = n_rgb if c in SYSU_RGB_CAMS else n_ir
             items += [(f'cam{c}/{pid:04d}/{k:04d}.jpg', c, (pid, c, k), None, 'person') for k in range(1, int(r.integers(lo, hi + 1)) + 1)]
         jobs.append(((pid,), items))
     texts = {f'exp/{s}_id.txt': ','.join(map(str, ids[s])) + '\n' for s in ('train', 'val', 'test')}
@@ -654,7 +688,7 @@ def write_regdb(root,                  # folder to create (absent or empty, unle
     if isinstance(n_per_id, bool) or not isinstance(n_per_id, (int, np.integer)) or n_per_id < 1: raise ValueError(f"`n_per_id` must be an int >= 1, got {n_per_id!r}")
     if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 1: raise ValueError(f"`n_trials` must be an int >= 1, got {n_trials!r}")
     if n_ids * n_per_id > 99999: raise ValueError(f"`n_ids` * `n_per_id` must be <= 99999 (5-digit image numbers), got {n_ids * n_per_id}")
-    pop, code = _population(population), LAYOUTS['regdb']
+    pop, code = _population(population), LAYOUT_CODES['regdb']
     jobs, files = [], {}
     for pid in range(1, n_ids + 1):
         g = 'female' if sample_identity(np.random.default_rng([seed, code, 0, pid]), pop).female else 'male'
@@ -664,7 +698,8 @@ def write_regdb(root,                  # folder to create (absent or empty, unle
             num = (pid - 1) * n_per_id + k + 1
             for m, (folder, cam, tag) in enumerate((('Visible', 1, 'v'), ('Thermal', 2, 't'))):
                 rel = f'{folder}/{pid}/{g}_{view}_{tag}_{num:05d}_{pid}.bmp'
-                items.append((rel, cam, (pid, cam, k), (pid, k), 'person')); files[pid][m].append(rel)
+                items.append((rel, cam, (pid, cam, k), (pid, k), 'person'))
+                files[pid][m].append(rel)
         jobs.append(((pid,), items))
     texts, n_tr, ids = {}, n_ids // 2, {}
     for t in range(1, n_trials + 1):
@@ -682,6 +717,25 @@ def _tracks(r, n_cams:int, cams_per_id:tuple, n_per_cam:tuple)->dict:
     k = int(r.integers(cams_per_id[0], cams_per_id[1] + 1))
     cams = sorted(int(c) for c in r.choice(np.arange(1, n_cams + 1), k, replace=False))
     return {c: int(r.integers(n_per_cam[0], n_per_cam[1] + 1)) for c in cams}
+
+def _track_jobs(seed:int, code:int, pids, n_cams:int, cams_per_id:tuple, n_per_cam:tuple,
+                test:set,      # identities with a query: one more image per camera, written to query/
+                gallery:set,   # identities written to bounding_box_test/ (the rest to bounding_box_train/)
+                frames:tuple, steps:tuple, # first frame and frame steps, (lo, hi) of `integers`
+                name          # (folder, pid, cam, frame, rng) -> relative file name (may draw from rng)
+               )->list:
+    "Render jobs of the labelled identities of a Market-1501-style layout, walking past their cameras."
+    jobs = []
+    for pid in pids:
+        r, items = np.random.default_rng([seed, code, 4, pid]), []
+        for c, n in _tracks(r, n_cams, cams_per_id, n_per_cam).items():
+            frame = int(r.integers(*frames))
+            for k in range(n + (pid in test)):    # a test identity gets one more image per camera: its query
+                frame += int(r.integers(*steps))
+                folder = ('query' if k == n else 'bounding_box_test') if pid in gallery else 'bounding_box_train'
+                items.append((name(folder, pid, c, frame, r), c, (pid, c, k), None, 'person'))
+        jobs.append(((pid,), items))
+    return jobs
 
 def _rgb_args(n_ids, n_per_cam, cams_per_id, n_cams:int)->tuple:
     _check_n_ids(n_ids, 2, 'one train and one test identity')
@@ -708,7 +762,7 @@ def write_market(root,                  # folder to create (absent or empty, unl
     o, size, workers = _common(opts, size, workers, root, overwrite)
     n_per_cam, cams_per_id = _rgb_args(n_ids, n_per_cam, cams_per_id, 6)
     if n_ids > 9999: raise ValueError(f"`n_ids` must be <= 9999 (4-digit ids), got {n_ids}")
-    code = LAYOUTS['market']
+    code = LAYOUT_CODES['market']
     perm = np.random.default_rng([seed, code, 3]).permutation(np.arange(1, n_ids + 1))
     n_tr = (n_ids + 1) // 2
     ids = {'train': sorted(int(p) for p in perm[:n_tr]), 'test': sorted(int(p) for p in perm[n_tr:])}
@@ -716,17 +770,9 @@ def write_market(root,                  # folder to create (absent or empty, unl
     n_junk = max(3, len(ids['test']) // 2) if n_junk is None else n_junk
     if not (isinstance(n_distractors, (int, np.integer)) and isinstance(n_junk, (int, np.integer)) and n_distractors >= 0 and n_junk >= 0):
         raise ValueError(f"`n_distractors` and `n_junk` must be ints >= 0, got {n_distractors!r}, {n_junk!r}")
-    test, jobs = set(ids['test']), []
-    for pid in range(1, n_ids + 1):
-        r, items = np.random.default_rng([seed, code, 4, pid]), []
-        for c, n in _tracks(r, 6, cams_per_id, n_per_cam).items():
-            frame = int(r.integers(50, 5000))
-            for k in range(n + (pid in test)):    # a test identity gets one more image per camera: its query
-                frame += int(r.integers(5, 120))
-                folder = ('query' if k == n else 'bounding_box_test') if pid in test else 'bounding_box_train'
-                rel = f'{folder}/{pid:04d}_c{c}s{int(r.integers(1, 7))}_{frame:06d}_{int(r.integers(1, 4)):02d}.jpg'
-                items.append((rel, c, (pid, c, k), None, 'person'))
-        jobs.append(((pid,), items))
+    test = set(ids['test'])
+    name = lambda folder, pid, c, frame, r: f'{folder}/{pid:04d}_c{c}s{int(r.integers(1, 7))}_{frame:06d}_{int(r.integers(1, 4)):02d}.jpg'
+    jobs = _track_jobs(seed, code, range(1, n_ids + 1), 6, cams_per_id, n_per_cam, test, test, (50, 5000), (5, 120), name)
     r = np.random.default_rng([seed, code, 6])
     for j in range(n_distractors + n_junk):   # frames 1000 j + (0..999): unique names
         junk, c = j >= n_distractors, int(r.integers(1, 7))
@@ -756,22 +802,15 @@ def write_dukemtmc(root,                  # folder to create (absent or empty, u
     n_dis = round(.29 * n_ids) if n_distractor_ids is None else n_distractor_ids
     if not isinstance(n_dis, (int, np.integer)) or n_dis < 0: raise ValueError(f"`n_distractor_ids` must be an int >= 0, got {n_distractor_ids!r}")
     if n_ids + n_dis > 4999: raise ValueError(f"`n_ids` plus distractor identities must be <= 4999 (4-digit ids with gaps), got {n_ids + n_dis}")
-    code = LAYOUTS['duke']
+    code = LAYOUT_CODES['duke']
     rng = np.random.default_rng([seed, code, 3])
     pool = rng.permutation(rng.choice(np.arange(1, 2 * (n_ids + n_dis) + 1), n_ids + n_dis, replace=False))
     n_tr = (n_ids + 1) // 2
     srt = lambda a: sorted(int(p) for p in a)
     ids = {'train': srt(pool[:n_tr]), 'test': srt(pool[n_tr:n_ids]), 'distractor': srt(pool[n_ids:])}
-    test, gallery_only, jobs = set(ids['test']), set(ids['distractor']), []
-    for pid in srt(pool):
-        r, items = np.random.default_rng([seed, code, 4, pid]), []
-        for c, n in _tracks(r, 8, cams_per_id, n_per_cam).items():
-            frame = int(r.integers(1000, 200000))
-            for k in range(n + (pid in test)):
-                frame += int(r.integers(20, 600))
-                folder = ('query' if k == n else 'bounding_box_test') if pid in test | gallery_only else 'bounding_box_train'
-                items.append((f'{folder}/{pid:04d}_c{c}_f{frame:07d}.jpg', c, (pid, c, k), None, 'person'))
-        jobs.append(((pid,), items))
+    test = set(ids['test'])
+    name = lambda folder, pid, c, frame, r: f'{folder}/{pid:04d}_c{c}_f{frame:07d}.jpg'
+    jobs = _track_jobs(seed, code, srt(pool), 8, cams_per_id, n_per_cam, test, test | set(ids['distractor']), (1000, 200000), (20, 600), name)
     meta = dict(n_ids=n_ids, n_per_cam=n_per_cam, cams_per_id=cams_per_id, n_distractor_ids=n_dis)
     return _write(root, 'duke', seed, jobs, layout_cameras('duke', seed, o.cast), _population(population),
                   size, o, workers, overwrite, quality, {}, meta, ids)
@@ -800,7 +839,7 @@ def write_msmt17(root,                  # folder to create (absent or empty, unl
     if not (0 <= val_frac < 1 and 0 < query_frac < 1): raise ValueError(f"`val_frac` must be in [0, 1) and `query_frac` in (0, 1), got {val_frac}, {query_frac}")
     n_tr = min(max(1, round(.254 * n_ids)), n_ids - 1)
     if n_ids - n_tr > 9999: raise ValueError(f"`n_ids` is too large for 4-digit ids, got {n_ids}")
-    code, cams = LAYOUTS['msmt17'], layout_cameras('msmt17', seed, o.cast)
+    code, cams = LAYOUT_CODES['msmt17'], layout_cameras('msmt17', seed, o.cast)
     for c in range(1, 16):   # camera c at time of day i is camera 100 (i + 1) + c
         for i, f in enumerate(MSMT_TIMES.values()): cams[100 * (i + 1) + c] = replace(cams[c], exposure=cams[c].exposure * f)
     jobs, lists = [], {'train': [], 'val': [], 'query': [], 'gallery': []}
@@ -812,7 +851,8 @@ def write_msmt17(root,                  # folder to create (absent or empty, unl
             qcam = int(r.choice(list(tr)))
             n_q = max(1, min(tr[qcam], round(query_frac * sum(tr.values()))))
             for c, nc in tr.items():
-                ti = int(r.integers(0, 3)); frame = int(r.integers(1, 60))
+                ti = int(r.integers(0, 3))
+                frame = int(r.integers(1, 60))
                 for k in range(nc):
                     frame += int(r.integers(3, 40))
                     rel = f'{pid:04d}/{pid:04d}_{idx:03d}_{c:02d}_{date}{list(MSMT_TIMES)[ti]}_{frame:04d}_{int(r.integers(0, 2))}.jpg'
@@ -844,3 +884,41 @@ PRESETS = {
     'duke': {'tiny': dict(n_ids=8, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=300, n_per_cam=(1, 3)), 'full': dict(n_ids=1404)},
     'msmt17': {'tiny': dict(n_ids=12, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=600, n_per_cam=(1, 3)), 'full': dict(n_ids=4101)},
 }
+
+# %% ../nbs/01_synthetic.ipynb #e8f30b9e
+def _synthetic_preset(size)->dict:
+    "Keyword arguments of `write_sysu` for a size preset name, or {'n_ids': size} for an int."
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool): return dict(n_ids=int(size))
+    if size not in SIZES: raise ValueError(f"size={size!r}: expected one of {sorted(SIZES)} or a number of identities")
+    return dict(SIZES[size])
+
+def synthetic_root(root=None,   # where the world goes; None = default_data_root()/synthetic/sysu-<size>-seed<seed>-<options hash>
+                   size='demo', # a preset of `SIZES` or a number of identities
+                   seed:int=0,  # world seed
+                   image_size=None, # (H, W) of the rendered images; None = the writer's default
+                   **opts       # more `write_sysu` arguments (workers, rendering options)
+                  )->Path:      # the folder, in the SYSU-MM01 layout
+    "Render the synthetic world in the SYSU-MM01 layout into `root` unless it is already there; return the folder."
+    kw = {**_synthetic_preset(size), **opts}
+    if image_size is not None: kw['size'] = tuple(image_size)
+    names = {f.name for f in fields(RenderOpts)}
+    render = asdict(make_opts(**{k: v for k, v in opts.items() if k in names}))   # defaults included
+    key = {'render': render, **{k: v for k, v in opts.items() if k not in names and k != 'workers'},
+           **({'size': list(image_size)} if image_size is not None else {})}
+    tag = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:8]
+    root = Path(root) if root is not None else default_data_root()/'synthetic'/f'sysu-{size}-seed{seed}-{tag}'
+    meta = root/'synthetic.json'
+    if not meta.is_file(): write_sysu(root, kw.pop('n_ids'), seed=seed, **kw)
+    elif (got := json.loads(meta.read_text()).get('opts')) is not None and got != render:
+        raise ValueError(f"{root} holds a synthetic world rendered with options {got}, not the requested {render}: "
+                         "pass another root, or delete that folder to render it again")
+    return root
+
+def _load_synthetic(root=None, size='demo', seed:int=0, mode:str='all', trial:int=0, shots:int=1, **opts)->Dataset:
+    "The synthetic world, rendered once with `write_sysu`, read back with the SYSU reader."
+    ds = _load_sysu(synthetic_root(root, size, seed, **opts), mode, trial, shots, name='synthetic')
+    ds.info = dict(size=size, seed=seed, **ds.info)
+    return ds
+
+register_dataset('synthetic', _load_synthetic, SYSU_PROTOCOL)   # tested as SYSU-MM01 is
+

@@ -14,7 +14,8 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from .data import (VISIBLE, INFRARED, load_dataset, ImageCache, CrossModalIdentitySampler,
-                          train_transform, test_transform, sysu_query, sysu_gallery)
+                          train_transform, test_transform, dataset_protocol)
+from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
@@ -24,12 +25,13 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'TrainConfig', 'make_config',
-           'tiny_overrides', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
-           'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model',
-           'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
-           'train_epoch', 'extract', 'test_sets', 'evaluate', 'atomic_write', 'write_json', 'read_history',
-           'load_checkpoint', 'Run', 'fit', 'check_run', 'load_run']
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'NO_RESULT_FIELDS',
+           'TrainConfig', 'make_config', 'tiny_overrides', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device',
+           'relabel_clusters', 'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config',
+           'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
+           'predict_reference', 'assign_labels', 'train_epoch', 'extract', 'test_sets', 'evaluate', 'atomic_write',
+           'write_json', 'read_history', 'load_checkpoint', 'Run', 'fit', 'check_run', 'load_run', 'run_key',
+           'cached_fit']
 
 # %% ../nbs/06_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -55,23 +57,32 @@ class TrainConfig:
     use_otla:bool=True              # infrared labels by OTLA (Eq. 3-5); False: classifier argmax
     arch:str='resnet50'             # torchvision ResNet
     pretrained:bool|str=True        # ImageNet weights (True), a local .pth, 'synthetic' (the cached warm start, `otla_nb.warmstart`), or False
-    img_h:int=288; img_w:int=144    # training and test image size
+    img_h:int=288
+    img_w:int=144                   # training and test image size
     epochs:int=80                   # training epochs
     lr:float=3.5e-3                 # learning rate of the new heads
     backbone_lr_mult:float=0.1      # backbone learning rate = lr × this
     weight_decay:float=5e-4         # Adam weight decay
     warmup_epochs:int=10            # linear warm-up length
     milestones:tuple=(20, 50)       # epochs where the learning rate drops ×0.1
-    n_ids:int=4; n_vis:int=8; n_ir:int=8 # batch composition
+    n_ids:int=4
+    n_vis:int=8
+    n_ir:int=8                      # batch composition
     num_size:int=1                  # epoch length = num_size × max(N_v, N_r) images (1 SYSU, 2 RegDB)
     max_batches:int|None=None       # cap on batches per epoch (CPU-sized runs); None = the full epoch
     per_add_iters:int=1             # GRL step increment per batch (1 SYSU, 5 RegDB)
-    grl_tau:float=10.; grl_max_iter:float=10000. # γ schedule of Sec. 4.2
+    grl_tau:float=10.
+    grl_max_iter:float=10000.       # γ schedule of Sec. 4.2
     delta:float=25.                 # OTLA sharpness δ (Eq. 3)
     margin:float=0.3                # triplet margin ρ
-    w_ce_v:float=1.; w_tri_v:float=1.; w_ce_r:float=0.1; w_tri_r:float=0.5 # L_ReID weights
-    lambda_d:float=1.; lambda_a:float=1. # λ1, λ2 of Eq. 11
-    lambda_vr:float=0.1; lambda_rv:float=0.5 # λ_a^vr, λ_a^rv of Eq. 10
+    w_ce_v:float=1.
+    w_tri_v:float=1.
+    w_ce_r:float=0.1
+    w_tri_r:float=0.5               # L_ReID weights
+    lambda_d:float=1.
+    lambda_a:float=1.               # λ1, λ2 of Eq. 11
+    lambda_vr:float=0.1
+    lambda_rv:float=0.5             # λ_a^vr, λ_a^rv of Eq. 10
     device:str='auto'               # 'auto' (cuda if available), 'cpu', 'cuda', 'cuda:1', ...
     amp:str='cuda'                  # bf16 autocast: 'cuda' (on CUDA only), 'always' (the CPU too), 'never'; True/False = 'cuda'/'never'
     channels_last:str='cuda'        # channels_last memory format: 'cuda', 'always' or 'never' (as `amp`)
@@ -110,7 +121,9 @@ class TrainConfig:
 
     def to_dict(self)->dict:
         "A JSON-serialisable dict of the configuration."
-        d = asdict(self); d['milestones'] = list(self.milestones); return d
+        d = asdict(self)
+        d['milestones'] = list(self.milestones)
+        return d
 
     @classmethod
     def from_dict(cls, d:dict)->TrainConfig:
@@ -225,7 +238,8 @@ def load_visible_labels(path,          # .npy file of one integer label per visi
 @dataclass
 class TrainData:
     "Training tensors and labels for one run."
-    vis_images:Tensor; ir_images:Tensor   # uint8 (N, H, W, 3) on the training device
+    vis_images:Tensor
+    ir_images:Tensor                      # uint8 (N, H, W, 3) on the training device
     vis_labels:np.ndarray                 # (N_v,) labels the visible losses use (-1 = outlier)
     ir_true:np.ndarray                    # (N_r,) true relabelled infrared ids
     vis_true:np.ndarray                   # (N_v,) true relabelled visible ids
@@ -237,7 +251,8 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
     vis, ir = ds.records('train', VISIBLE), ds.records('train', INFRARED)
     if not vis or not ir: raise ValueError(f"{cfg.dataset}: the training split needs both visible and infrared images")
-    vis_true = np.array([r.pid for r in vis], dtype=np.int64); ir_true = np.array([r.pid for r in ir], dtype=np.int64)
+    vis_true = np.array([r.pid for r in vis], dtype=np.int64)
+    ir_true = np.array([r.pid for r in ir], dtype=np.int64)
     labels = load_visible_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true   # before any image is read
     size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
     vis_u8 = ds.images('train', VISIBLE, size, **kw).to_tensor(device)
@@ -277,7 +292,8 @@ def build_optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
 
 def set_lr(opt, lr:float, cfg:TrainConfig):
     "Apply the epoch's learning rate to both groups."
-    opt.param_groups[0]['lr'] = lr * cfg.backbone_lr_mult; opt.param_groups[1]['lr'] = lr
+    opt.param_groups[0]['lr'] = lr * cfg.backbone_lr_mult
+    opt.param_groups[1]['lr'] = lr
 
 # %% ../nbs/06_train.ipynb #112b84ca
 class Losses:
@@ -293,9 +309,12 @@ class Losses:
                  'ce_r': F.cross_entropy(out.logits[B:].float(), y_r), 'tri_r': self.tri(out.feat[B:].float(), y_r)[0]}
         total = c.w_ce_v*terms['ce_v'] + c.w_tri_v*terms['tri_v'] + c.w_ce_r*terms['ce_r'] + c.w_tri_r*terms['tri_r']
         if c.use_grl:
-            m = out.modality_logit.float(); terms['dis'] = modality_loss(m[:B], m[B:]); total = total + c.lambda_d*terms['dis']
+            m = out.modality_logit.float()
+            terms['dis'] = modality_loss(m[:B], m[B:])
+            total = total + c.lambda_d*terms['dis']
         if c.use_pal:
-            terms['pal'] = self.pal(out.logits[:B].float(), out.logits[B:].float())[0]; total = total + c.lambda_a*terms['pal']
+            terms['pal'] = self.pal(out.logits[:B].float(), out.logits[B:].float())[0]
+            total = total + c.lambda_a*terms['pal']
         return total, terms
 
 # %% ../nbs/06_train.ipynb #a2e9455c
@@ -328,7 +347,8 @@ def ot_logits(model:DEN,       # the model (train or eval mode, as the caller se
 @torch.no_grad()
 def predict(model:DEN, images:Tensor, cfg:TrainConfig, device)->Tensor:
     "Softmax identity predictions (N, C), float32, for uint8 images, in eval mode (OTLA's default pass)."
-    model.eval(); out = []
+    model.eval()
+    out = []
     for s in range(0, len(images), cfg.test_batch):
         out.append(ot_logits(model, test_transform(images[s:s+cfg.test_batch].to(device)), cfg, device).softmax(1))
     return torch.cat(out)
@@ -339,7 +359,8 @@ def predict_reference(model:DEN, data:TrainData, sampler, cfg:TrainConfig, epoch
                      )->tuple[Tensor, Tensor]: # (M,) infrared indices the epoch drew (with repeats), (M, C) predictions
     "The reference's pass: the epoch's infrared draws, augmented, in train mode (BatchNorm on infrared-only batches)."
     bufs = [b.clone() for b in model.buffers()]          # BN running statistics, restored afterwards
-    was = model.training; model.train()
+    was = model.training
+    model.train()
     gen = torch.Generator().manual_seed(_epoch_seed(cfg, epoch) * 1_024 + 1_023)   # its own stream: training's is untouched
     sampler.set_epoch(epoch)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
@@ -349,7 +370,8 @@ def predict_reference(model:DEN, data:TrainData, sampler, cfg:TrainConfig, epoch
             if b >= n: break
             ri_t = torch.from_numpy(ri).to(device, non_blocking=True)
             x = train_transform(data.ir_images[ri_t], INFRARED, gen)
-            idx.append(ri_t); out.append(ot_logits(model, x, cfg, device).softmax(1))
+            idx.append(ri_t)
+            out.append(ot_logits(model, x, cfg, device).softmax(1))
     finally:
         for b, v in zip(model.buffers(), bufs): b.copy_(v)
         model.train(was)
@@ -365,14 +387,17 @@ def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device
         if sampler is None: raise ValueError("predict_mode='reference' replays the epoch's draws: pass the epoch's `sampler`")
         idx, probs = predict_reference(model, data, sampler, cfg, epoch, device)
     elif ctx is None or not ctx.active:
-        probs = predict(model, data.ir_images, cfg, device); idx = torch.arange(len(probs), device=probs.device)
+        probs = predict(model, data.ir_images, cfg, device)
+        idx = torch.arange(len(probs), device=probs.device)
     else:   # each rank predicts a block with rank 0's BN statistics; all gather, so every bank is the same
         broadcast_buffers(model, ctx)
         n, (a, b) = len(data.ir_images), chunk_bounds(len(data.ir_images), ctx.world, ctx.rank)
         mine = predict(model, data.ir_images[a:b], cfg, device) if b > a else torch.zeros(0, data.n_classes, device=device)
-        probs = gather_rows(mine, n, ctx); idx = torch.arange(n, device=probs.device)
+        probs = gather_rows(mine, n, ctx)
+        idx = torch.arange(n, device=probs.device)
     bank.add(idx, probs)
-    seen_t = bank.seen; seen = seen_t.cpu().numpy()
+    seen_t = bank.seen
+    seen = seen_t.cpu().numpy()
     argmax = bank.mean_probs()[seen_t].argmax(1).cpu().numpy()   # of the mean prediction when an image was drawn twice
     t0 = time.perf_counter()
     labels = bank.assign(delta=cfg.delta, use_otla=True, allow_missing=cfg.predict_mode == 'reference')
@@ -409,11 +434,14 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     "Train one epoch; return (new GRL step, dict of mean losses and counters)."
     ctx = DistContext(device=device) if ctx is None else ctx
     fwd = model if fwd is None else fwd
-    S = n_shards(cfg, ctx.world); mine = local_shards(S, ctx.rank, ctx.world)
+    S = n_shards(cfg, ctx.world)
+    mine = local_shards(S, ctx.rank, ctx.world)
     es = _epoch_seed(cfg, epoch)
-    model.train(); torch.manual_seed(es)
+    model.train()
+    torch.manual_seed(es)
     gens = {k: torch.Generator().manual_seed(es if S == 1 else es * 1_024 + k) for k in mine}
-    sampler.set_epoch(epoch); set_lr(opt, lr_at(epoch, cfg), cfg)
+    sampler.set_epoch(epoch)
+    set_lr(opt, lr_at(epoch, cfg), cfg)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
     sums, pair, count, t0 = {}, 0., 0, time.perf_counter()
     bufs = list(model.buffers()) if len(mine) > 1 else []
@@ -436,7 +464,8 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
         opt.step()
         if cfg.setting != 'unsupervised':   # classes are identities: is each IR image of the identity it was drawn for?
             pair += float((np.repeat(pids, cfg.n_ir) == data.ir_true[ri]).mean())
-        count += 1; bar.update()
+        count += 1
+        bar.update()
     bar.close()
     if device.type == 'cuda': torch.cuda.synchronize(device)   # the timer sees the queued GPU work
     dt = time.perf_counter() - t0
@@ -453,7 +482,8 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
 def extract(model:DEN, paths:list, cfg:TrainConfig, device, key:str)->Tensor:
     "Unit-norm float32 embeddings (N, d) of image files (`DEN.embed`, normalised in float32), through an image cache at the training size."
     cache = ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key, workers=cfg.workers, progress=cfg.progress)
-    model.eval(); feats = []
+    model.eval()
+    feats = []
     for s in range(0, len(cache), cfg.test_batch):
         x = test_transform(torch.from_numpy(np.array(cache.array[s:s+cfg.test_batch])).to(device))
         feats.append(F.normalize(_bnneck(model, x, cfg, device), dim=1))
@@ -468,44 +498,41 @@ def _trial_stats(results:list)->dict:
     mean = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
     return {**mean, 'trials': results}
 
+def _test_plan(cfg:TrainConfig, ds)->tuple:
+    "The data set's test plan for `cfg.trials`, and the cache key prefix of its images (one per data folder)."
+    groups, views = dataset_protocol(cfg.dataset).test_plan(ds, cfg.trials)
+    return f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}", groups, views
+
 def test_sets(cfg:TrainConfig, ds)->dict:
-    "The test images `evaluate` extracts, {cache key: paths}: RegDB each modality; SYSU layout the queries and every trial's gallery at once."
-    tag = f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}"   # cache names per data folder
-    if cfg.dataset == 'regdb':
-        return {f'{tag}-test-m{m}': [r.path for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
-    union = sorted({p for mode in ('all', 'indoor') for t in range(cfg.trials) for p in sysu_gallery(ds.root, mode=mode, trial=t)[0]})
-    return {f'{tag}-query': sysu_query(ds.root)[0], f'{tag}-gallery': union}
+    "The test images `evaluate` extracts, {cache key: paths}: each group of the data set's test plan, once."
+    tag, groups, _ = _test_plan(cfg, ds)
+    return {f'{tag}-{g}': [r.path for r in recs] for g, recs in groups.items()}
 
 def evaluate(model:DEN, cfg:TrainConfig, device=None, dataset=None)->dict:
-    "Test metrics (percent) of `model` under the data set's protocol: SYSU all/indoor over trials, RegDB both directions."
+    "Test metrics (percent) of `model` under the data set's protocol (`otla_nb.data.dataset_protocol`), {mode: metrics}."
     device = resolve_device(cfg.device) if device is None else device
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw) if dataset is None else dataset
-    keys = list(test_sets(cfg, ds))
-    if cfg.dataset == 'regdb':   # each modality's features once, used by both directions
-        recs = {m: [r for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
-        feats = {m: extract(model, [r.path for r in recs[m]], cfg, device, k) for m, k in zip((VISIBLE, INFRARED), keys)}
-        pids = {m: [r.pid for r in recs[m]] for m in recs}
-        return {d: _summary(*eval_regdb(-feats[q] @ feats[g].T, pids[q], pids[g]))   # ranked on the features' device
-                for d, (q, g) in {'v2t': (VISIBLE, INFRARED), 't2v': (INFRARED, VISIBLE)}.items()}
-    root, out = ds.root, {}
-    qp, qi, qc = sysu_query(root)
-    fq = extract(model, qp, cfg, device, keys[0])
-    draws = {mode: [sysu_gallery(root, mode=mode, trial=t) for t in range(cfg.trials)] for mode in ('all', 'indoor')}
-    meta = {p: (i, c) for trials in draws.values() for gp, gi, gc in trials for p, i, c in zip(gp, gi, gc)}
-    union = sorted(meta); pos = {p: i for i, p in enumerate(union)}
-    fg = extract(model, union, cfg, device, keys[1])   # every gallery image of every trial, once
-    dist = -fq @ fg.T                                            # on the device, once for both modes
-    g_ids, g_cams = np.array([meta[p][0] for p in union]), np.array([meta[p][1] for p in union])
-    for mode, trials in draws.items():
-        idx = [[pos[p] for p in gp] for gp, _, _ in trials]
-        out[mode] = _trial_stats([_summary(*r) for r in eval_sysu_trials(dist, qi, g_ids, qc, g_cams, idx)])
+    tag, groups, views = _test_plan(cfg, ds)
+    feats = {g: extract(model, [r.path for r in recs], cfg, device, f'{tag}-{g}') for g, recs in groups.items()}
+    ids = {g: np.array([r.pid for r in recs]) for g, recs in groups.items()}
+    cams = {g: np.array([r.camid for r in recs]) for g, recs in groups.items()}
+    out, dists = {}, {}
+    for mode, v in views.items():
+        if (v.query, v.gallery) not in dists: dists[v.query, v.gallery] = -feats[v.query] @ feats[v.gallery].T   # on the device
+        dist = dists[v.query, v.gallery]
+        if v.trials is None: out[mode] = _summary(*eval_regdb(dist, ids[v.query], ids[v.gallery]))   # one fixed split
+        else: out[mode] = _trial_stats([_summary(*r) for r in eval_sysu_trials(dist, ids[v.query], ids[v.gallery],
+                                                                               cams[v.query], cams[v.gallery], v.trials)])
     return out
+
 
 # %% ../nbs/06_train.ipynb #3f2c8525
 def atomic_write(path, write):
     "Call `write(tmp_path)`, then rename the temporary file onto `path` (nothing half-written is ever at `path`)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    os.close(fd)
     try:
         write(tmp)
         with open(tmp, 'rb') as f: os.fsync(f.fileno())
@@ -549,14 +576,19 @@ def load_checkpoint(path, map_location='cpu')->dict:
 @dataclass
 class Run:
     "What `fit` returns: the run directory, the model, its history and final metrics (and the label bank)."
-    out_dir:Path; model:DEN; history:list; metrics:dict; config:TrainConfig
+    out_dir:Path
+    model:DEN
+    history:list
+    metrics:dict
+    config:TrainConfig
     bank:LabelBank|None=None   # the infrared label bank of the last epoch
 
-def _summary_line(h:dict)->str:
+def _summary_line(h:dict, headline:str)->str:
+    "One epoch's line of the training log (`headline`: the test mode whose Rank-1 an evaluated epoch shows)."
     acc = lambda v: '  -  ' if v is None else f'{100*v:5.1f}'
     return (f"epoch {h['epoch']:3d} | loss {h['loss']:.3f} | lr {h['lr']:.2e} | IR labels: OTLA {acc(h['ir_acc_otla'])}% "
             f"argmax {acc(h['ir_acc_argmax'])}% | OTLA {h['otla_time']*1e3:.0f} ms | epoch {h['epoch_time']:.1f} s"
-            + (f" | R1 {h['eval']['all']['Rank-1'] if 'all' in h['eval'] else h['eval']['v2t']['Rank-1']:.1f}" if h.get('eval') else ''))
+            + (f" | R1 {h['eval'][headline]['Rank-1']:.1f}" if h.get('eval') else ''))
 
 def fit(cfg:TrainConfig,        # the run's configuration
         resume:bool=False,      # continue from `out_dir/checkpoint.pt` if it exists
@@ -574,7 +606,9 @@ def check_run(cfg:TrainConfig):
     made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out/f'.write-test.{os.getpid()}.tmp'; probe.write_bytes(b''); probe.unlink()
+        probe = out/f'.write-test.{os.getpid()}.tmp'
+        probe.write_bytes(b'')
+        probe.unlink()
     except OSError as e:
         raise PermissionError(f"out_dir={str(out)!r}: cannot write a run there ({e.strerror or e}); expected a writable folder") from None
     if made: out.rmdir()                                 # created again when the run writes its configuration
@@ -615,10 +649,13 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     if resume and ck_path.exists():
         ck = load_checkpoint(ck_path, device)
         if not _same_config(ck['config'], cfg): raise ValueError(f"{ck_path} was written by another configuration; refusing to resume")
-        model.load_state_dict(ck['model']); opt.load_state_dict(ck['optim']); bank.load_state_dict(ck['bank'])
+        model.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['optim'])
+        bank.load_state_dict(ck['bank'])
         start, step, history = ck['epoch'], ck['step'], read_history(out)[:ck['epoch']]
         if not sup and start > 0: sampler.set_ir_labels(bank.labels.cpu().numpy())
-    fwd = wrap_ddp(model, ctx, cfg.sync_bn); model = getattr(fwd, 'module', fwd)
+    fwd = wrap_ddp(model, ctx, cfg.sync_bn)
+    model = getattr(fwd, 'module', fwd)
     if main:
         out.mkdir(parents=True, exist_ok=True)
         for name in RUN_FILES:                           # temporaries of a write that a kill interrupted
@@ -640,7 +677,8 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
             state = {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(), 'optim': opt.state_dict(),
                      'bank': bank.state_dict(), 'config': cfg.to_dict(), 'n_classes': data.n_classes}
             atomic_write(ck_path, lambda t: torch.save(state, t))
-            tqdm.write(_summary_line(h)) if cfg.progress else print(_summary_line(h))
+            line = _summary_line(h, dataset_protocol(cfg.dataset).headline)
+            tqdm.write(line) if cfg.progress else print(line)
         ctx.barrier()                                    # the checkpoint of this epoch exists for every rank
     test = broadcast_object(evaluate(model, cfg, device, data.dataset) if main else None, ctx)
     metrics = {'epoch': cfg.epochs, 'selection': 'last epoch (no model selection on the test set)', 'test': test}
@@ -655,8 +693,29 @@ def load_run(run_dir, device='cpu')->Run:
     run_dir = path if path.is_dir() else path.parent
     cfg = TrainConfig.from_dict(ck['config'])
     model = DEN(ck['n_classes'], arch=cfg.arch, pretrained=False, modality_classifier=cfg.use_grl)
-    model.load_state_dict(ck['model']); model.to(device)
+    model.load_state_dict(ck['model'])
+    model.to(device)
     m = run_dir/'metrics.json'
-    bank = LabelBank(len(ck['bank']['labels']), ck['n_classes']); bank.load_state_dict(ck['bank'])
+    bank = LabelBank(len(ck['bank']['labels']), ck['n_classes'])
+    bank.load_state_dict(ck['bank'])
     history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
     return Run(run_dir, model, history, metrics, cfg, bank)
+
+# %% ../nbs/06_train.ipynb #e02d2ff1
+NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')   # configuration fields that do not change a result
+
+def run_key(cfg)->str:
+    "A short hash of what changes a run's result: every field of `cfg` (a `TrainConfig` or a `PseudoConfig`) but `NO_RESULT_FIELDS`."
+    d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
+    if isinstance(cfg, TrainConfig) and cfg.pretrained == 'synthetic': d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
+    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+# %% ../nbs/06_train.ipynb #92e482b8
+def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs
+               name:str='run'   # readable prefix of the run directory
+              )->Run:
+    "Fit `cfg` in `out_dir/<name>-<run_key>`, or reopen that run if it already finished (resume it if interrupted)."
+    run_dir = Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
+    cfg = TrainConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
+    if (run_dir/'metrics.json').exists(): return load_run(run_dir)
+    return fit(cfg, resume=True)

@@ -24,11 +24,13 @@ __all__ = ['WarmStartConfig', 'warm_start_source', 'pretrain_backbone', 'warm_st
 class WarmStartConfig:
     "How the synthetic warm start is made (every field changes the weights, except `workers`)."
     arch:str='resnet18'         # torchvision ResNet (the synthetic preset's)
-    img_h:int=64; img_w:int=32  # training size (the synthetic preset's)
+    img_h:int=64
+    img_w:int=32                # training size (the synthetic preset's)
     n_ids:int=1000              # identities of the Market-1501-layout set; its training half (n_ids // 2) is used
     n_per_cam:tuple=(2, 4)      # images per (identity, camera)
     steps:int=300               # optimiser steps
-    p:int=16; k:int=4           # a batch: p identities × k images
+    p:int=16
+    k:int=4                     # a batch: p identities × k images
     lr:float=1e-3               # Adam learning rate (linear warm-up, ×0.1 for the last fifth)
     warmup:int=50               # warm-up steps
     weight_decay:float=5e-4     # Adam weight decay
@@ -76,7 +78,8 @@ def pretrain_backbone(cfg:WarmStartConfig, # the recipe
                       progress:bool=False  # a tqdm bar over the steps
                      )->tuple[dict, dict]: # torchvision ResNet state dict; what was measured
     "Train the warm start: DEN without its modality branch, CE + batch-hard triplet on the synthetic RGB identities."
-    before = torch.get_num_threads(); torch.set_num_threads(cfg.threads)
+    before = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
     try: return _pretrain(cfg, root, progress)
     finally: torch.set_num_threads(before)
 
@@ -84,7 +87,8 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     "`pretrain_backbone`'s work, with the thread count already set."
     t0 = time.perf_counter()
     ds = warm_start_source(cfg, root)
-    pids = np.array([r.pid for r in ds.train]); _, lab = np.unique(pids, return_inverse=True)
+    pids = np.array([r.pid for r in ds.train])
+    _, lab = np.unique(pids, return_inverse=True)
     cache = (Path(root) if root is not None else default_data_root())/'cache'
     images = ds.images('train', None, (cfg.img_h, cfg.img_w), cache_dir=cache, progress=progress).to_tensor('cpu')
     t_data = time.perf_counter() - t0
@@ -93,7 +97,8 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     tri, gen, rng = TripletLoss(cfg.margin), torch.Generator().manual_seed(cfg.seed), np.random.default_rng(cfg.seed)
     by_id = [np.flatnonzero(lab == c) for c in range(int(lab.max()) + 1)]
-    model.train(); losses = []
+    model.train()
+    losses = []
     for s in tqdm(range(cfg.steps), desc='warm start', disable=not progress):
         for g in opt.param_groups: g['lr'] = cfg.lr * min(1., (s + 1) / cfg.warmup) * (0.1 if s >= 0.8 * cfg.steps else 1.)
         ids = rng.choice(len(by_id), cfg.p, replace=False)
@@ -101,7 +106,9 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
         y = torch.from_numpy(lab[idx])
         out = model(train_transform(images[torch.from_numpy(idx)], VISIBLE, gen))
         loss = F.cross_entropy(out.logits, y) + tri(out.feat, y)[0]
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
         losses.append(loss.detach())
     losses = torch.stack(losses).tolist()
     return _backbone_state(model), dict(images=len(lab), identities=int(lab.max()) + 1, data_s=t_data,
@@ -121,14 +128,17 @@ def warm_start(cfg:WarmStartConfig|None=None, # the recipe (default: `WarmStartC
     cfg = cfg or WarmStartConfig()
     path = warm_start_path(cfg, root)
     if path.is_file():
-        try: torch.load(path, map_location='cpu', weights_only=True); return path
+        try:
+            torch.load(path, map_location='cpu', weights_only=True)
+            return path
         except Exception: path.unlink()   # unreadable: train it again
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f'.{path.name}.*.tmp'): stale.unlink(missing_ok=True)
     state, info = pretrain_backbone(cfg, root, progress)
     tmp = path.parent/f'.{path.name}.{os.getpid()}.tmp'
     try:
-        torch.save(state, tmp); os.replace(tmp, path)
+        torch.save(state, tmp)
+        os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
     path.with_suffix('.json').write_text(json.dumps({'config': asdict(cfg), **info}, indent=1, default=list))
     return path

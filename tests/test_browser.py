@@ -17,7 +17,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium executable
 
 
 def _free_port():
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope='module')
@@ -28,7 +30,9 @@ def lab(tmp_path_factory):
     settings = tmp/'settings'
     for plugin, value in {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
                           '@jupyterlab/notebook-extension/tracker': {'windowingMode': 'none'}}.items():
-        f = settings/f'{plugin}.jupyterlab-settings'; f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(value))
+        f = settings/f'{plugin}.jupyterlab-settings'
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp/'config'), JUPYTER_RUNTIME_DIR=str(tmp/'runtime'), MPLBACKEND='module://matplotlib_inline.backend_inline')
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ServerApp.ip=127.0.0.1', f'--ServerApp.port={port}',
@@ -39,7 +43,9 @@ def lab(tmp_path_factory):
     url = f'http://127.0.0.1:{port}'
     try:
         for _ in range(120):
-            try: urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2); break
+            try:
+                urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2)
+                break
             except OSError: time.sleep(0.5)
             if proc.poll() is not None: break
         else: pytest.fail(f'JupyterLab did not answer on {url}: {(tmp/"lab.log").read_text()[-2000:]}')

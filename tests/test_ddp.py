@@ -34,7 +34,8 @@ torch.save({'history': json.dumps(run.history), 'labels': run.bank.labels, 'mode
 
 def _free_port():
     with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 def _cfg(tmp, **kw):
@@ -51,7 +52,8 @@ def runs(tmp_path_factory):
     prepare_data(_cfg(tmp), torch.device('cpu'))                       # render the world and the caches once
     # One intra-op thread, as in the workers: another thread count orders the float sums differently, and on this
     # 8-identity world a 1e-7 difference can flip a tied hard-triplet or label decision (measured: 0.8% in epoch 2).
-    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     try: ref = fit(_cfg(tmp, out_dir=str(tmp/'one')))                  # one process, two shards
     finally: torch.set_num_threads(threads)
     (tmp/'worker.py').write_text(WORKER)

@@ -1,4 +1,4 @@
-"The exported modules, the benchmarks and the tests pass ruff's checks as `pyproject.toml` (`[tool.ruff]`) sets them."
+"The notebooks, the exported modules, the benchmarks and the tests pass ruff's checks as `pyproject.toml` (`[tool.ruff]`) sets them."
 import subprocess, sys
 from pathlib import Path
 import pytest
@@ -11,15 +11,16 @@ def _ruff(*args, cwd=ROOT):
 
 def test_ruff_clean():
     pytest.importorskip('ruff')
-    r = _ruff('otla_nb', 'benchmarks', 'tests')
+    r = _ruff('nbs', 'otla_nb', 'benchmarks', 'tests')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
 
-def test_ruff_catches_an_unused_import(tmp_path):
-    "The configuration is live: an unused import in a file under the same settings fails."
+@pytest.mark.parametrize('code, rule', [('import os\n', 'F401'), ('a = 1; b = 2\n', 'E702')])
+def test_ruff_catches(tmp_path, code, rule):
+    "The configuration is live: an unused import, or statements joined with `;`, in a file under the same settings fail."
     pytest.importorskip('ruff')
-    (tmp_path/'bad.py').write_text('import os\n')
+    (tmp_path/'bad.py').write_text(code)
     r = _ruff('--config', str(ROOT/'pyproject.toml'), str(tmp_path/'bad.py'), cwd=tmp_path)
-    assert r.returncode != 0 and 'F401' in r.stdout
+    assert r.returncode != 0 and rule in r.stdout, r.stdout
 
 def test_pre_commit_hooks_run_installed_commands():
     "`.pre-commit-config.yaml`'s local hooks: nbdev_clean, nbdev_export and ruff, commands the dev install provides."

@@ -139,8 +139,12 @@ def test_readers_give_the_data_set_or_name_a_path(name, fault, pick, layouts, tm
     assume(fault == 'none' or target)            # no list file in the Market-1501 / DukeMTMC-reID layouts
     target = target[pick % len(target)] if fault != 'none' else None
     removed = set()
-    if fault in ('delete_file',): target.unlink(); removed = {target}
-    elif fault == 'delete_dir': removed = {p for p in target.rglob('*') if p.is_file()}; shutil.rmtree(target)
+    if fault in ('delete_file',):
+        target.unlink()
+        removed = {target}
+    elif fault == 'delete_dir':
+        removed = {p for p in target.rglob('*') if p.is_file()}
+        shutil.rmtree(target)
     elif fault == 'empty_file': target.write_bytes(b'')
     elif fault == 'garbage_file': target.write_bytes(np.random.default_rng(pick).bytes(64))
     elif fault == 'bad_line': target.write_text(target.read_text() + 'no-such-image.jpg x y\n')

@@ -33,8 +33,10 @@ def test_ci_runs_readme_test_command(tmp_path):
     (tmp_path/'.ci').mkdir()
     shutil.copy(ROOT/'.ci'/'run', tmp_path/'.ci'/'run')
     (tmp_path/'README.md').write_text("# x\n\n```bash\necho first > ran-first\n```\n\n```bash\necho second > ran-second\n```\n")
-    fake = tmp_path/'bin'; fake.mkdir()
-    (fake/'chromium').write_text('#!/bin/sh\n'); (fake/'chromium').chmod(0o755)   # present: no apt-get install here
+    fake = tmp_path/'bin'
+    fake.mkdir()
+    (fake/'chromium').write_text('#!/bin/sh\n')
+    (fake/'chromium').chmod(0o755)   # present: no apt-get install here
     env = dict(os.environ, PATH=f"{fake}{os.pathsep}{os.environ['PATH']}")
     r = subprocess.run(['bash', str(tmp_path/'.ci'/'run')], cwd='/', env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
