@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torchvision.transforms as T
+import otla_nb.synthetic  # noqa: F401  (it registers the data set 'synthetic')
 from otla_nb.data import (ImageCache, load_dataset, train_transform, test_transform, VISIBLE, INFRARED,
                           IMAGENET_MEAN, IMAGENET_STD, _n_cpus)
 
