@@ -387,11 +387,7 @@ class Protocol:
     name: str            # the rule set: 'sysu' (galleries drawn per trial, camera rule) or 'regdb' (both directions)
     modes: tuple         # the modes a test reports, in order
     headline: str        # the mode of a run's one-number summary
-    plan: object         # (Dataset, trials) -> (groups {name: [Record]}, views {mode: TestView})
-
-    def test_plan(self, ds:Dataset, trials:int)->tuple:
-        "(groups, views) of `ds` for `trials` gallery draws: each group is embedded once, each view ranks one mode."
-        return self.plan(ds, trials)
+    test_plan: object    # (Dataset, trials) -> (groups {name: [Record]}, views {mode: TestView}): each group embedded once
 
     def check_mode(self, mode:str|None, what:str='mode')->str:
         "`mode`, or the headline when None; an error naming the parameter (`what`) and the modes otherwise."
