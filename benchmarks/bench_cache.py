@@ -17,8 +17,8 @@ import numpy as np
 import torch
 import torchvision.transforms as T
 import otla_nb.synthetic  # noqa: F401  (it registers the data set 'synthetic')
-from otla_nb.data import (ImageCache, load_dataset, train_transform, test_transform, VISIBLE, INFRARED,
-                          IMAGENET_MEAN, IMAGENET_STD, _n_cpus)
+from otla_nb.data import ImageCache, load_dataset, VISIBLE, INFRARED, _n_cpus
+from otla_nb.transforms import train_transform, test_transform, IMAGENET_MEAN, IMAGENET_STD
 
 
 def timeit(f, repeat=1):

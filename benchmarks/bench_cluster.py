@@ -1,11 +1,12 @@
-"""Time stage 1's clustering step (`otla_nb.pseudo`): k-NN + k-reciprocal Jaccard distance + DBSCAN (at eps and eps ± gap,
+"""Time stage 1's clustering step (`otla_nb.pseudo`): k-NN + k-reciprocal Jaccard distance + DBSCAN (at eps and eps \
+± gap,
 as SpCL runs it every epoch) on CPU, against a naive baseline in the style of SpCL's CPU code (one Python loop per image
 over dense N x N arrays), measured in the same run.
 
 Features: SYSU-MM01-sized visible training set (22,258 images of 2,048-d unit vectors, 395 identities: a random centre
 per identity plus Gaussian noise), SpCL's parameters (k1 = 30, k2 = 6, eps = 0.6, min_samples = 4). The naive baseline
-needs three dense N x N arrays and minutes at N = 22k, so it runs on the first `--naive-n` images; ours runs on that same
-subset (for the ratio, and to check the two agree: ours stores only the pairs within eps + gap, which is all DBSCAN
+needs three dense N x N arrays and minutes at N = 22k, so it runs on the first `--naive-n` images; ours runs on that
+same subset (for the ratio, and to check the two agree: ours stores only the pairs within eps + gap, which is all DBSCAN
 reads) and on the whole set. No assertions on time.
 
     python benchmarks/bench_cluster.py [--quick] [--n 22258] [--naive-n 4000] [--dim 2048] [--threads N] [--seed 0]
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.metrics import adjusted_rand_score
-from otla_nb.pseudo import knn, jaccard_graph, dbscan
+from otla_nb.cluster import knn, jaccard_graph, dbscan
 from benchkit import cpu_model   # the script's folder is on sys.path
 
 
@@ -103,14 +104,17 @@ def run(args):
     close = set(zip(*np.nonzero(dense <= args.eps + args.gap)))
     same_pairs = close == set(zip(c.row.tolist(), c.col.tolist()))
     naive_w, naive_c = cj.wall + cd.wall, cj.cpu + cd.cpu
-    print(f"\nsubset N={nn_:,} x {dim}: naive (dense loops) Jaccard incl. k-NN {cj.wall:.2f} s (cpu {cj.cpu:.2f} s) + DBSCAN x3 "
-          f"{cd.wall:.2f} s (cpu {cd.cpu:.2f} s); ours: {fmt(t_ours_sub)}")
-    print(f"  speed-up (naive / ours): wall {naive_w / t_ours_sub['total'][0]:.1f}x, cpu {naive_c / t_ours_sub['total'][1]:.1f}x; "
+    print(f"\nsubset N={nn_:,} x {dim}: naive (dense loops) Jaccard incl. k-NN {cj.wall:.2f} s (cpu {cj.cpu:.2f} s) "
+          f"+ DBSCAN x3 {cd.wall:.2f} s (cpu {cd.cpu:.2f} s); ours: {fmt(t_ours_sub)}")
+    print(f"  speed-up (naive / ours): wall {naive_w / t_ours_sub['total'][0]:.1f}x, "
+          f"cpu {naive_c / t_ours_sub['total'][1]:.1f}x; "
           f"max |d_ours - d_naive| {np.abs(c.data - dense[c.row, c.col]).max():.2e} over the stored pairs; "
-          f"stored = naive's pairs within eps+gap: {same_pairs}; same DBSCAN labels: {bool((lab_sub == lab_naive).all())}")
+          f"stored = naive's pairs within eps+gap: {same_pairs}; "
+          f"same DBSCAN labels: {bool((lab_sub == lab_naive).all())}")
     t_full, lab, g = ours(f, args.k1, args.k2, args.eps, args.gap)
     print(f"\nfull N={n:,} x {dim}: {fmt(t_full)}; graph {g.nnz / n:.0f} stored pairs (d <= eps+gap) per image")
-    print(f"  {len(np.unique(lab[lab >= 0]))} clusters, {np.mean(lab < 0):.1%} outliers, ARI vs truth {adjusted_rand_score(truth, lab):.3f}")
+    print(f"  {len(np.unique(lab[lab >= 0]))} clusters, {np.mean(lab < 0):.1%} outliers, "
+          f"ARI vs truth {adjusted_rand_score(truth, lab):.3f}")
 
 
 if __name__ == '__main__':

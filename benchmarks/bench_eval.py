@@ -22,7 +22,7 @@ No assertions on time.
 import argparse, os, time
 import numpy as np
 import torch
-from otla_nb.data import test_transform
+from otla_nb.transforms import test_transform
 from otla_nb.model import DEN
 from otla_nb.metrics import eval_sysu, eval_sysu_trials
 from benchkit import sync, timed, device_name   # the script's folder is on sys.path
@@ -51,13 +51,15 @@ def problem(dim, n_trials, seed=0):
 
 def rank_numpy(fq, fg, q_pids, g_pids, q_cams, g_cams, trials):
     "Per trial: distances on the device, then the numpy `eval_sysu` (what `train.evaluate` did)."
-    return [eval_sysu((-fq @ fg[torch.as_tensor(t, device=fg.device)].T).cpu().numpy(), q_pids, g_pids[t], q_cams, g_cams[t])
+    return [eval_sysu((-fq @ fg[torch.as_tensor(t, device=fg.device)].T).cpu().numpy(),
+                      q_pids, g_pids[t], q_cams, g_cams[t])
             for t in trials]
 
 
 def rank_torch(fq, fg, q_pids, g_pids, q_cams, g_cams, trials):
     "Per trial: distances and `eval_sysu` in torch on the device."
-    return [eval_sysu(-fq @ fg[torch.as_tensor(t, device=fg.device)].T, q_pids, g_pids[t], q_cams, g_cams[t]) for t in trials]
+    return [eval_sysu(-fq @ fg[torch.as_tensor(t, device=fg.device)].T, q_pids, g_pids[t], q_cams, g_cams[t])
+            for t in trials]
 
 
 def rank_batched(fq, fg, q_pids, g_pids, q_cams, g_cams, trials):
@@ -106,12 +108,15 @@ def main():
     ap.add_argument('--size', type=int, nargs=2, default=[288, 144], metavar=('H', 'W'))
     ap.add_argument('--batch', type=int, default=512, help='forward batch')
     ap.add_argument('--trials', type=int, default=10)
-    ap.add_argument('--fwd-images', type=int, default=None, help='images to time the forward pass on (default: all on CUDA, 64 on the CPU)')
+    ap.add_argument('--fwd-images', type=int, default=None,
+                    help='images to time the forward pass on (default: all on CUDA, 64 on the CPU)')
     ap.add_argument('--repeats', type=int, default=3, help='timed repeats of each ranking (median)')
     ap.add_argument('--threads', type=int, default=0)
     args = ap.parse_args()
     if args.threads: torch.set_num_threads(args.threads)
-    if args.quick: args.arch, args.size, args.fwd_images, args.batch, args.repeats, args.trials = 'resnet18', [32, 16], 64, 64, 1, 2
+    if args.quick:
+        args.arch, args.size, args.fwd_images, args.batch, args.repeats, args.trials = \
+            'resnet18', [32, 16], 64, 64, 1, 2
     device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
     name = device_name(device)
     torch.manual_seed(0)
@@ -120,7 +125,8 @@ def main():
     dim = model.embed(torch.zeros(2, 3, *args.size, device=device)).shape[1]
     fq, q_pids, q_cams, fg, g_pids, g_cams, trials = problem(dim, args.trials)
     n_images = N_QUERY + len(g_pids)
-    print(f"torch {torch.__version__}, device {device} ({name}), {torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, "
+    print(f"torch {torch.__version__}, device {device} ({name}), {torch.get_num_threads()} torch threads, "
+          f"{os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}; {N_QUERY:,} queries x {args.trials} trials x {N_GALLERY} gallery "
           f"(union gallery {len(g_pids):,}), feature dim {dim}; {args.arch} at {args.size[0]}x{args.size[1]}, "
           f"forward on {n_images:,} images", flush=True)
@@ -128,7 +134,8 @@ def main():
     for dev in dict.fromkeys([torch.device('cpu'), device]):
         data = (fq.to(dev), fg.to(dev), q_pids, g_pids, q_cams, g_cams, trials)
         only = metrics_only(dev, *data)
-        for label, fn in [('numpy, per trial', rank_numpy), ('torch, per trial', rank_torch), ('torch, batched', rank_batched)]:
+        for label, fn in [('numpy, per trial', rank_numpy), ('torch, per trial', rank_torch),
+                          ('torch, batched', rank_batched)]:
             t, r = timed(fn, dev, args.repeats, *data)
             t_m, _ = timed(only[label], dev, args.repeats)
             if label.startswith('numpy'): t_np, t_np_m, r_np = t, t_m, r
@@ -138,15 +145,19 @@ def main():
     n_fwd = min(n_fwd, n_images)
     t_fwd = forward_time(model, n_fwd, tuple(args.size), args.batch, device, device.type == 'cuda') * n_images / n_fwd
     scaled = '' if n_fwd == n_images else f" (timed on {n_fwd} images, scaled x{n_images / n_fwd:.1f})"
-    print(f"\n{args.trials} trials; end to end = distances on the device + metrics; metrics only = from precomputed distances "
+    print(f"\n{args.trials} trials; end to end = distances on the device + metrics; "
+          f"metrics only = from precomputed distances "
           f"(numpy: already on the host); speed-up = numpy per trial / this, same device, same column\n\n"
-          f"| device | ranking | end to end (ms) | speed-up | metrics only (ms) | speed-up | per trial, metrics (ms) | max diff vs numpy |\n"
+          f"| device | ranking | end to end (ms) | speed-up | metrics only (ms) | speed-up "
+          f"| per trial, metrics (ms) | max diff vs numpy |\n"
           f"|---|---|---:|---:|---:|---:|---:|---:|")
     for dev, label, t, speed, t_m, speed_m, diff in rows:
-        print(f"| {dev} | {label} | {t*1e3:.1f} | {speed:.2f}x | {t_m*1e3:.1f} | {speed_m:.2f}x | {t_m / args.trials * 1e3:.1f} | {diff:.1e} |")
+        print(f"| {dev} | {label} | {t*1e3:.1f} | {speed:.2f}x | {t_m*1e3:.1f} | {speed_m:.2f}x "
+              f"| {t_m / args.trials * 1e3:.1f} | {diff:.1e} |")
     label, t_rank, res = best
     r1, mAP = np.mean([r[0][0] for r in res]), np.mean([r[1] for r in res])
-    print(f"\nforward pass on {device.type}, {n_images:,} images{scaled}: {t_fwd*1e3:.1f} ms; fastest ranking on {device.type} "
+    print(f"\nforward pass on {device.type}, {n_images:,} images{scaled}: {t_fwd*1e3:.1f} ms; "
+          f"fastest ranking on {device.type} "
           f"({label}): {t_rank*1e3:.1f} ms; ranking / forward = {t_rank / t_fwd:.4f}; median of {args.repeats} "
           f"(synthetic features: Rank-1 {r1:.1%}, mAP {mAP:.1%})")
 

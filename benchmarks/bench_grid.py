@@ -1,4 +1,5 @@
-"""Grid throughput on a CPU: runs one by one with all cores' threads against runs in parallel processes, one thread each.
+"""Grid throughput on a CPU: runs one by one with all cores' threads against runs in parallel processes, one thread \
+each.
 
 The ablation grid's six rows are independent runs (`otla_nb.experiments.fit_all`). This times `--runs` short runs of
 the synthetic preset (the `demo` world, `--epochs` epochs each) three ways in one invocation: one by one with
@@ -49,7 +50,8 @@ def main():
                    [{k: v for k, v in h.items() if not k.endswith('time') and k != 'img_per_s'} for h in b.history]
                    for a, b in zip(one, par))
         print(f"torch {torch.__version__}, {cpu_model()}, {cores} CPUs, load average {os.getloadavg()[0]:.1f}; "
-              f"{args.runs} runs x {args.epochs} epochs ({'tiny world' if args.quick else 'demo world, synthetic preset'})\n")
+              f"{args.runs} runs x {args.epochs} epochs "
+              f"({'tiny world' if args.quick else 'demo world, synthetic preset'})\n")
         print("| how | wall (s) | runs per minute | speed-up over one by one, all threads |\n|---|---:|---:|---:|")
         for name, t in ((f'one by one, {cores} threads', t_all), ('one by one, 1 thread', t_one),
                         (f'{cores} processes x 1 thread', t_par)):

@@ -1,4 +1,4 @@
-"""What each lever buys the supervised model on the synthetic demo world: the calibration table of `01_synthetic`.
+"""What each lever buys the supervised model on the synthetic demo world: the calibration table of `01a_synthetic`.
 
 Every row is one supervised run (true infrared labels): the November preset with one lever changed (or two, where the
 row says so), and the current preset (`otla_nb.train.PRESETS['synthetic']`). The November preset is ResNet-18 from

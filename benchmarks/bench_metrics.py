@@ -11,12 +11,14 @@ import numpy as np
 from otla_nb.metrics import eval_sysu, eval_sysu_loop, eval_regdb, eval_regdb_loop
 
 def sysu_problem(rng, n_query=3803, n_gallery=301, n_ids=96):
-    "Random SYSU-like trial: infrared queries (cameras 3, 6), single-shot visible gallery (one image per id and camera)."
+    """Random SYSU-like trial: infrared queries (cameras 3, 6), single-shot visible gallery (one image per id and
+    camera)."""
     q_pids, q_cams = rng.integers(0, n_ids, n_query), rng.choice([3, 6], n_query)
     slots = rng.choice(n_ids * 4, size=min(n_gallery, n_ids * 4), replace=False)   # (id, camera) pairs
     g_pids, g_cams = slots // 4, np.array([1, 2, 4, 5])[slots % 4]
     feats = rng.normal(size=(n_ids, 64))                                            # weakly informative distances
-    dist = np.linalg.norm(feats[q_pids][:, None] - feats[g_pids][None], axis=-1) + 8 * rng.random((n_query, len(g_pids)))
+    dist = (np.linalg.norm(feats[q_pids][:, None] - feats[g_pids][None], axis=-1)
+            + 8 * rng.random((n_query, len(g_pids))))
     return dist, q_pids, g_pids, q_cams, g_cams
 
 def regdb_problem(rng, n_ids=206, per_id=10):

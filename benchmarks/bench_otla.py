@@ -43,7 +43,8 @@ def run(args):
         for regime, scale in SCALES.items():
             P = probs_for(n_r, n_p, scale, args.seed, device)
             P64 = P.double().cpu().numpy()
-            t_ref, (lab_ref, info_ref) = timed(lambda: sinkhorn_reference(P64, args.delta, max_iter=10**6), 'cpu', repeats)
+            t_ref, (lab_ref, info_ref) = timed(lambda: sinkhorn_reference(P64, args.delta, max_iter=10**6), 'cpu',
+                                               repeats)
             zeros = ((P.float() ** args.delta) == 0).float().mean().item()
             for dt, m in [(dt, m) for dt in dtypes for m in (0, 5)]:
                 ftz = dt == 'float32+FTZ'
@@ -57,8 +58,10 @@ def run(args):
                 rows.append((name, f"{n_r:,} x {n_p}", regime, f"{zeros:.1%}", str(dt).replace('torch.', ''), m,
                              info_ref['iterations'], info['iterations'], info['converged'], t_ref, t, t_ref / t, agree,
                              (lab_ref == -1).mean()))
-                print(f"  {name:9s} {regime:12s} {rows[-1][4]:7s} anderson {m} ref {t_ref*1e3:8.1f} ms  ours {t*1e3:8.1f} ms"
-                      f"  x{t_ref/t:5.2f}  sweeps {info_ref['iterations']}/{info['iterations']}  agree {agree:.4%}", flush=True)
+                print(f"  {name:9s} {regime:12s} {rows[-1][4]:7s} anderson {m} ref {t_ref*1e3:8.1f} ms  "
+                      f"ours {t*1e3:8.1f} ms"
+                      f"  x{t_ref/t:5.2f}  sweeps {info_ref['iterations']}/{info['iterations']}  agree {agree:.4%}",
+                      flush=True)
     return rows
 
 
@@ -74,8 +77,11 @@ def table(rows):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--device', default='auto', help="'auto' (cuda if visible), 'cpu' or 'cuda' (ours runs there; the reference is numpy on the CPU)")
-    ap.add_argument('--flush-denormal', action='store_true', help='CPU: add a float32 row with denormals flushed to zero')
+    ap.add_argument('--device', default='auto',
+                    help="'auto' (cuda if visible), 'cpu' or 'cuda' "
+                         "(ours runs there; the reference is numpy on the CPU)")
+    ap.add_argument('--flush-denormal', action='store_true',
+                    help='CPU: add a float32 row with denormals flushed to zero')
     ap.add_argument('--quick', action='store_true', help='one timed repeat per case (CI)')
     ap.add_argument('--repeats', type=int, default=5, help='timed repeats per case (median reported)')
     ap.add_argument('--delta', type=float, default=25., help='δ of Eq. 3')
@@ -92,7 +98,8 @@ if __name__ == '__main__':
     if args.device.startswith('cuda') and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
     dev = device_name(args.device)
     print(f"torch {torch.__version__}, numpy {np.__version__}, device {args.device} ({dev}), "
-          f"{torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, δ = {args.delta}, repeats = {1 if args.quick else args.repeats}")
+          f"{torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, δ = {args.delta}, "
+          f"repeats = {1 if args.quick else args.repeats}")
     rows = run(args)
     print()
     print(table(rows))

@@ -13,7 +13,8 @@ No assertions on time: it prints what it measured.
 import argparse, hashlib, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np
-from otla_nb.synthetic import (SIZES, write_sysu, layout_cameras, sample_identity, render, make_opts, LAYOUT_CODES)
+from otla_nb.synthetic import SIZES, write_sysu
+from otla_nb.render import layout_cameras, sample_identity, render, make_opts, LAYOUT_CODES
 
 
 def tree_hash(root) -> str:

@@ -27,7 +27,8 @@ import argparse, os, time
 import numpy as np
 import torch
 import torchvision.transforms as T
-from otla_nb.data import CrossModalIdentitySampler, IMAGENET_MEAN, IMAGENET_STD
+from otla_nb.sampler import CrossModalIdentitySampler
+from otla_nb.transforms import IMAGENET_MEAN, IMAGENET_STD
 from otla_nb.otla import LabelBank
 from otla_nb.train import TrainConfig, TrainData, Losses, build_model, build_optimizer, train_epoch, assign_labels
 from otla_nb.model import grl_coeff
@@ -102,7 +103,8 @@ def ref_batches(sampler, n_ir, n):
 
 
 def bench_reference(args, data_np, device, n_ids=4):
-    "Seconds per batch of a reference-style step: DataLoader workers + per-image PIL transforms, fp32, .item() per step."
+    """Seconds per batch of a reference-style step: DataLoader workers + per-image PIL transforms, fp32, .item() per
+    step."""
     vis, ir, vis_lab, n_classes = data_np
     cfg = config(args, device, n_ids=n_ids, amp=False, channels_last=False, compile=False)
     model, losses = build_model(cfg, n_classes, device), Losses(cfg)
@@ -159,14 +161,17 @@ def main():
     ap.add_argument('--workers', type=int, default=8, help='DataLoader workers of the reference-style pipeline')
     ap.add_argument('--test-batch', type=int, default=512, help='batch of our prediction pass')
     ap.add_argument('--compile', action='store_true', help='torch.compile our backbone')
-    ap.add_argument('--mem-ids', type=int, nargs='*', default=[4, 8, 16, 32], help='CUDA: identities per batch for the memory table')
+    ap.add_argument('--mem-ids', type=int, nargs='*', default=[4, 8, 16, 32],
+                    help='CUDA: identities per batch for the memory table')
     ap.add_argument('--counts', choices=['sysu', 'small'], default=None,
-                    help="image counts: SYSU-MM01's (default) or 320 + 160 (default with --quick; the epoch is then short)")
+                    help="image counts: SYSU-MM01's (default) or 320 + 160 "
+                         "(default with --quick; the epoch is then short)")
     ap.add_argument('--threads', type=int, default=0)
     args = ap.parse_args()
     if args.threads: torch.set_num_threads(args.threads)
     if args.quick:
-        args.arch, args.size, args.steps, args.warmup, args.workers, args.mem_ids = 'resnet18', [32, 16], 2, 1, 1, [2, 4]
+        args.arch, args.size, args.steps, args.warmup, args.workers, args.mem_ids = \
+            'resnet18', [32, 16], 2, 1, 1, [2, 4]
     device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
     if device.type == 'cuda' and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
     name = device_name(device)
@@ -187,8 +192,10 @@ def main():
     print(f"reference: {64 / t_ref:9.1f} img/s ({t_ref*1e3:.1f} ms/batch)", flush=True)
     e_ours, e_ref = n_batches * t_ours + t_assign, n_batches * t_ref
     print(f"\n| pipeline | images/s | ms/batch | epoch of {n_batches} batches (s) |\n|---|---:|---:|---:|\n"
-          f"| reference style (fp32, PIL per image, {args.workers} workers) | {64/t_ref:.1f} | {t_ref*1e3:.1f} | {e_ref:.1f} |\n"
-          f"| ours (train_epoch{', compiled' if args.compile else ''}) + OTLA step | {64/t_ours:.1f} | {t_ours*1e3:.1f} | {e_ours:.1f} |\n"
+          f"| reference style (fp32, PIL per image, {args.workers} workers) "
+          f"| {64/t_ref:.1f} | {t_ref*1e3:.1f} | {e_ref:.1f} |\n"
+          f"| ours (train_epoch{', compiled' if args.compile else ''}) + OTLA step "
+          f"| {64/t_ours:.1f} | {t_ours*1e3:.1f} | {e_ours:.1f} |\n"
           f"\nspeed-up: {t_ref/t_ours:.2f}x images/s, {e_ref/e_ours:.2f}x per epoch (ours including its OTLA step)")
     if counts is not SYSU:
         n_sysu = SYSU['n_vis'] // 32 + 1
@@ -197,7 +204,8 @@ def main():
     if device.type == 'cuda':
         data = make_world(counts, tuple(args.size), device)
         rows = peak_memory(args, data, device, args.mem_ids)
-        print("\n| batch (images) | peak GPU memory of a training step (GiB, above the resident image cache) |\n|---:|---:|")
+        print("\n| batch (images) | peak GPU memory of a training step (GiB, above the resident image cache) |\n"
+              "|---:|---:|")
         for b, m in rows: print(f"| {b} | {m:.2f} |")
 
 

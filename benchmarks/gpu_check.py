@@ -29,11 +29,14 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import benchkit, bench_eval, bench_otla, bench_train   # noqa: E402  (the sibling benchmarks: one copy of each measurement)
-from otla_nb.data import CrossModalIdentitySampler, load_dataset   # noqa: E402
+# (the sibling benchmarks: one copy of each measurement)
+import benchkit, bench_eval, bench_otla, bench_train   # noqa: E402
+from otla_nb.data import load_dataset   # noqa: E402
+from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
-                           prepare_data, read_history, tiny_overrides, train_epoch)
+                           prepare_data, tiny_overrides, train_epoch)
+from otla_nb.runs import read_history   # noqa: E402
 
 PARTS = ('otla', 'precision', 'evaluate', 'speed', 'memory', 'evidence')
 CAPS = dict(otla=45, precision=150, evaluate=40, speed=120, memory=40, evidence=None)   # evidence: --minutes + set-up
@@ -51,7 +54,8 @@ class Report:
         self.write()
 
     def write(self):
-        for name, text in (('gpu_check.json', json.dumps(self.data, indent=1, default=str)), ('gpu_check.md', self.markdown())):
+        for name, text in (('gpu_check.json', json.dumps(self.data, indent=1, default=str)),
+                           ('gpu_check.md', self.markdown())):
             tmp = self.out/f'.{name}.tmp'
             tmp.write_text(text)
             os.replace(tmp, self.out/name)
@@ -86,7 +90,8 @@ def tiny_world(root:Path):
 
 
 def tiny_config(args, root:Path, **kw):
-    "A seconds-sized configuration on the tiny world (64 x 32: see 06_train on oneDNN's bf16 convolution on small maps)."
+    """A seconds-sized configuration on the tiny world (64 x 32: see 08_train on oneDNN's bf16 convolution on small
+    maps)."""
     base = dict(tiny_overrides(root), data_root=str(root/'tiny'), img_h=64, img_w=32, epochs=1, max_batches=4,
                 test_batch=64, device=str(args.device), out_dir=str(root/'runs'/'tiny'))
     return make_config('synthetic', **{**base, **kw})
@@ -95,7 +100,8 @@ def tiny_config(args, root:Path, **kw):
 # ---------------------------------------------------------------- otla
 def part_otla(args, rep, cap):
     dev = args.device
-    sizes = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)}
+    sizes = ({'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick
+             else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)})
     for name, (n_r, n_p) in sizes.items():
         for regime, scale in bench_otla.SCALES.items():
             if cap.over():
@@ -107,7 +113,8 @@ def part_otla(args, rep, cap):
                 b, ib = sinkhorn_assign(P.cpu(), 25., dtype=dt, return_info=True)
                 agree = float((a.cpu() == b).double().mean())
                 rep.put('otla', f'{name} {regime} {str(dt)[6:]}: equal labels device/CPU',
-                        f'{agree:.4%} (sweeps {ia["iterations"]}/{ib["iterations"]}, converged {ia["converged"]}/{ib["converged"]})')
+                        f'{agree:.4%} (sweeps {ia["iterations"]}/{ib["iterations"]}, '
+                        f'converged {ia["converged"]}/{ib["converged"]})')
     n_r, n_p = next(iter(sizes.values()))
     P = bench_otla.probs_for(n_r, n_p, 1.0, 0, dev)
     t, _ = benchkit.timed(lambda: sinkhorn_assign(P, 25.), dev, 1 if args.quick else 5)
@@ -152,32 +159,40 @@ def part_precision(args, rep, cap):
     _, ref = _epoch(fp32, data, init, dev)
     rep.put('precision', 'float32 epoch loss', ref['loss'])
     variants = [('bf16 + channels_last + fused Adam', dict(amp='always', channels_last='always', fused_adam='always'))]
-    if dev.type == 'cuda' or args.compile: variants.append(('the same + compile', dict(amp='always', channels_last='always', fused_adam='always', compile=True)))
+    if dev.type == 'cuda' or args.compile:
+        variants.append(('the same + compile',
+                         dict(amp='always', channels_last='always', fused_adam='always', compile=True)))
     else: rep.put('precision', 'compile', 'skipped on the CPU (about 1.5 minutes of compilation; --compile runs it)')
     for name, kw in variants:
         if cap.over():
             rep.put('precision', 'stopped', f'time cap {cap.seconds} s')
             return
-        _, st = _epoch(dataclasses.replace(fp32, **kw), data, init, dev, count_syncs=dev.type == 'cuda' and not kw.get('compile'))
+        _, st = _epoch(dataclasses.replace(fp32, **kw), data, init, dev,
+                       count_syncs=dev.type == 'cuda' and not kw.get('compile'))
         rel = abs(st['loss'] - ref['loss']) / abs(ref['loss'])
         finite = all(math.isfinite(st[k]) for k in ('loss', 'ce_v', 'ce_r', 'tri_v', 'tri_r'))
         rep.put('precision', f'{name}: epoch loss', st['loss'])
-        rep.put('precision', f'{name}: finite, |rel. diff| <= {args.tol}', f'{finite and rel <= args.tol} (rel. diff {rel:.3g}, wall {st["wall"]:.1f} s)')
-        if 'host_syncs_per_step' in st: rep.put('precision', f'{name}: host syncs per training step', st['host_syncs_per_step'])
+        rep.put('precision', f'{name}: finite, |rel. diff| <= {args.tol}',
+                f'{finite and rel <= args.tol} (rel. diff {rel:.3g}, wall {st["wall"]:.1f} s)')
+        if 'host_syncs_per_step' in st:
+            rep.put('precision', f'{name}: host syncs per training step', st['host_syncs_per_step'])
 
 
 # ---------------------------------------------------------------- evaluate
 def part_evaluate(args, rep, cap):
     dev, root, cpu = args.device, args.work, torch.device('cpu')
     tiny_world(root)
-    cfg = tiny_config(args, root, amp='never', channels_last='never', fused_adam='never', out_dir=str(root/'runs'/'eval'))
+    cfg = tiny_config(args, root, amp='never', channels_last='never', fused_adam='never',
+                      out_dir=str(root/'runs'/'eval'))
     model = (load_run(cfg.out_dir) if (Path(cfg.out_dir)/'metrics.json').exists() else fit(cfg)).model
     tf32 = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
     torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     try:
         res = {'device': evaluate(model.to(dev), cfg, dev)}
         res['cpu'] = evaluate(model.to(cpu), dataclasses.replace(cfg, device='cpu'), cpu)
-        if dev.type == 'cuda': res['device bf16'] = evaluate(model.to(dev), dataclasses.replace(cfg, amp='always', channels_last='always'), dev)
+        if dev.type == 'cuda':
+            res['device bf16'] = evaluate(model.to(dev), dataclasses.replace(cfg, amp='always', channels_last='always'),
+                                          dev)
     finally: torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
     def flat(r): return {f'{m}.{k}': v for m, d in r.items() for k, v in d.items() if k != 'trials'}
     c = flat(res['cpu'])
@@ -217,7 +232,8 @@ def part_speed(args, rep, cap):
     if not cap.over():
         dim = 512 if args.quick else 2048
         fq, q_pids, q_cams, fg, g_pids, g_cams, trials = bench_eval.problem(dim, 2 if args.quick else 10)
-        t, _ = benchkit.timed(bench_eval.rank_batched, dev, 1 if args.quick else 3, fq.to(dev), fg.to(dev), q_pids, g_pids, q_cams, g_cams, trials)
+        t, _ = benchkit.timed(bench_eval.rank_batched, dev, 1 if args.quick else 3, fq.to(dev), fg.to(dev), q_pids,
+                              g_pids, q_cams, g_cams, trials)
         rep.put('speed', f'SYSU ranking, {len(trials)} trials, {len(q_pids):,} queries (ms, on {dev.type})', t * 1e3)
 
 
@@ -243,7 +259,8 @@ def part_evidence(args, rep, cap):
         load_dataset('synthetic', str(world), size='sysu', workers=os.cpu_count())
         rep.put('evidence', 'SYSU-sized world rendered (s)', time.perf_counter() - t)
         cfg = make_config('sysu', dataset='synthetic', data_root=str(world), data_kw={'size': 'sysu'}, pretrained=False,
-                          cache_dir=str(root/'cache'), progress=False, device=str(dev), out_dir=str(root/'runs'/'evidence'))
+                          cache_dir=str(root/'cache'), progress=False, device=str(dev),
+                          out_dir=str(root/'runs'/'evidence'))
     deadline = time.perf_counter() + args.minutes * 60
     rows, last = [], 0.
     for epoch in range(cfg.epochs):
@@ -254,11 +271,13 @@ def part_evidence(args, rep, cap):
         h = read_history(cfg.out_dir)[-1]
         top = max(h['hist_otla']) / sum(h['hist_otla'])
         top_a = max(h['hist_argmax']) / sum(h['hist_argmax'])
-        rows.append(dict(epoch=h['epoch'], ir_acc_otla=h['ir_acc_otla'], ir_acc_argmax=h['ir_acc_argmax'], top_share_otla=top,
-                         top_share_argmax=top_a, epoch_s=h['epoch_time'], otla_ms=h['otla_time'] * 1e3, img_per_s=h['img_per_s']))
+        rows.append(dict(epoch=h['epoch'], ir_acc_otla=h['ir_acc_otla'], ir_acc_argmax=h['ir_acc_argmax'],
+                         top_share_otla=top, top_share_argmax=top_a, epoch_s=h['epoch_time'],
+                         otla_ms=h['otla_time'] * 1e3, img_per_s=h['img_per_s']))
         rep.put('evidence', f"epoch {h['epoch']}",
-                f"IR labels OTLA {h['ir_acc_otla']:.1%} / argmax {h['ir_acc_argmax']:.1%}; top label OTLA {top:.1%} / argmax "
-                f"{top_a:.1%}; epoch {h['epoch_time']:.1f} s ({h['img_per_s']:.0f} img/s); OTLA {h['otla_time'] * 1e3:.1f} ms "
+                f"IR labels OTLA {h['ir_acc_otla']:.1%} / argmax {h['ir_acc_argmax']:.1%}; "
+                f"top label OTLA {top:.1%} / argmax {top_a:.1%}; "
+                f"epoch {h['epoch_time']:.1f} s ({h['img_per_s']:.0f} img/s); OTLA {h['otla_time'] * 1e3:.1f} ms "
                 f"({h['otla_iters']} sweeps)")
     rep.put('evidence', 'per epoch', rows)
     rep.put('evidence', 'epochs run', len(rows))
@@ -268,23 +287,28 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--out', required=True, help='folder for gpu_check.json and gpu_check.md')
     ap.add_argument('--device', default='auto', help="'auto' (cuda if available), 'cuda', 'cuda:1', 'cpu'")
-    ap.add_argument('--quick', action='store_true', help='CI-sized: small problems, tiny world, ResNet-18 (seconds on a CPU)')
+    ap.add_argument('--quick', action='store_true',
+                    help='CI-sized: small problems, tiny world, ResNet-18 (seconds on a CPU)')
     ap.add_argument('--minutes', type=float, default=2., help='budget of the evidence run')
     ap.add_argument('--parts', nargs='*', default=list(PARTS), choices=PARTS)
     ap.add_argument('--workers', type=int, default=16, help='DataLoader workers of the reference-style pipeline')
     ap.add_argument('--tol', type=float, default=0.05, help='relative loss tolerance of the fast paths against float32')
     ap.add_argument('--compile', action='store_true', help='also run the compile variant on the CPU')
-    ap.add_argument('--work', default=None, help='scratch folder for worlds, caches and runs (default: a temporary one)')
+    ap.add_argument('--work', default=None,
+                    help='scratch folder for worlds, caches and runs (default: a temporary one)')
     args = ap.parse_args(argv)
-    try: args.device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
+    try: args.device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto'
+                                    else args.device)
     except RuntimeError as e: ap.error(f'--device {args.device}: {e}')
-    if args.device.type == 'cuda' and not torch.cuda.is_available(): ap.error(f'--device {args.device}: CUDA is not available here')
+    if args.device.type == 'cuda' and not torch.cuda.is_available():
+        ap.error(f'--device {args.device}: CUDA is not available here')
     if args.minutes <= 0: ap.error(f'--minutes {args.minutes}: expected a positive number')
     scratch = None if args.work else tempfile.TemporaryDirectory(prefix='gpu-check-')
     args.work = Path(args.work or scratch.name)
     name = benchkit.device_name(args.device)
     rep = Report(Path(args.out), dict(device_name=name, torch=torch.__version__, date=time.strftime('%Y-%m-%d'),
-                                      device=str(args.device), cpus=os.cpu_count(), quick=args.quick, python=platform.python_version()))
+                                      device=str(args.device), cpus=os.cpu_count(), quick=args.quick,
+                                      python=platform.python_version()))
     try:
         for part in args.parts:
             t, cap = time.perf_counter(), Cap(CAPS[part])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #5053de7e
 from __future__ import annotations
-import os, re, json, math, random, hashlib, zlib, tempfile, collections, contextlib
+import os, re, json, random, hashlib, zlib, tempfile, collections, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
@@ -14,21 +14,19 @@ import torch
 from torch import Tensor
 from PIL import Image
 from tqdm import tqdm
-import torchvision.transforms.v2.functional as TF
-from fastcore.basics import store_attr
 
 # %% auto #0
 __all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'LAYOUTS', 'DATA_FOLDERS', 'SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS',
            'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'SYSU_PROTOCOL', 'REGDB_PROTOCOL', 'DATASETS',
-           'CACHE_VERSION', 'IMAGENET_MEAN', 'IMAGENET_STD', 'Record', 'default_data_root', 'data_search_path',
-           'find_data_root', 'sysu_ids', 'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split',
-           'regdb_records', 'market1501', 'dukemtmc', 'msmt17', 'Dataset', 'TestView', 'Protocol', 'DatasetEntry',
-           'register_dataset', 'load_dataset', 'dataset_protocol', 'fingerprint', 'ImageCache', 'grayscale_pil',
-           'normalize', 'erasing_mask', 'train_transform', 'test_transform', 'CrossModalIdentitySampler']
+           'CACHE_VERSION', 'Record', 'default_data_root', 'data_search_path', 'find_data_root', 'sysu_ids',
+           'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split', 'regdb_records', 'market1501',
+           'dukemtmc', 'msmt17', 'Dataset', 'TestView', 'Protocol', 'DatasetEntry', 'register_dataset', 'load_dataset',
+           'dataset_protocol', 'fingerprint', 'ImageCache']
 
 # %% ../nbs/00_data.ipynb #cffbdac0
 VISIBLE, INFRARED = 0, 1
 
+# %% ../nbs/00_data.ipynb #50545e13
 class Record(NamedTuple):
     "One image: file path, person id, camera number (as published) and modality (`VISIBLE`/`INFRARED`)."
     path: str
@@ -36,6 +34,7 @@ class Record(NamedTuple):
     camid: int
     modality: int
 
+# %% ../nbs/00_data.ipynb #f371644a
 def default_data_root()->Path: # folder holding data sets and caches
     "The default data folder: `$OTLA_NB_HOME` when set, else `~/.cache/otla_nb`."
     return Path(os.environ.get('OTLA_NB_HOME') or Path.home()/'.cache'/'otla_nb').expanduser()
@@ -44,7 +43,8 @@ def default_data_root()->Path: # folder holding data sets and caches
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 
 LAYOUTS = {
-    'sysu': "SYSU-MM01/\n  cam1 ... cam6/<4-digit id>/<4-digit>.jpg   (RGB: cam1, cam2, cam4, cam5; infrared: cam3, cam6)\n"
+    'sysu': "SYSU-MM01/\n  cam1 ... cam6/<4-digit id>/<4-digit>.jpg"
+            "   (RGB: cam1, cam2, cam4, cam5; infrared: cam3, cam6)\n"
             "  exp/train_id.txt, exp/val_id.txt, exp/test_id.txt   (comma-separated ids on one line)",
     'regdb': "RegDB/\n  Visible/<id>/*.bmp, Thermal/<id>/*.bmp\n"
              "  idx/{train,test}_{visible,thermal}_{1..10}.txt   (lines 'Visible/<id>/<file>.bmp <label>')",
@@ -57,22 +57,26 @@ LAYOUTS = {
               "   (lines '<pid>/<pid>_<n>_<cam>_<...>.jpg <label>')",
 }
 
+# %% ../nbs/00_data.ipynb #d1207d8c
 def _missing(path, what:str, layout:str):
     "A FileNotFoundError naming `path` and the expected layout."
     return FileNotFoundError(f"{what} not found: {path}\nExpected the layout:\n{LAYOUTS[layout]}")
 
+# %% ../nbs/00_data.ipynb #b4518330
 def _need_dir(path, what:str, layout:str)->Path:
     "`path` as a Path, or a FileNotFoundError when it is not a folder."
     p = Path(path)
     if not p.is_dir(): raise _missing(p, what, layout)
     return p
 
+# %% ../nbs/00_data.ipynb #19978c7e
 def _need_file(path, what:str, layout:str)->Path:
     "`path` as a Path, or a FileNotFoundError when it is not a file."
     p = Path(path)
     if not p.is_file(): raise _missing(p, what, layout)
     return p
 
+# %% ../nbs/00_data.ipynb #29c18f80
 def _read_lines(path, what:str, layout:str)->list:
     "The lines of a text file of the layout; a missing, binary or non-UTF-8 file is an error naming it."
     f = _need_file(path, what, layout)
@@ -86,11 +90,13 @@ DATA_FOLDERS = {   # published folder names, in the order they are looked for
     'sysu': ('SYSU-MM01',), 'regdb': ('RegDB',), 'market1501': ('Market-1501-v15.09.15', 'Market-1501'),
     'dukemtmc': ('DukeMTMC-reID',), 'msmt17': ('MSMT17_V1', 'MSMT17_V2', 'MSMT17')}
 
+# %% ../nbs/00_data.ipynb #eb380afd
 def data_search_path()->list: # folders that may hold the real sets, in order
     "`$OTLA_DATA` (when set), then `default_data_root()`."
     env = os.environ.get('OTLA_DATA')
     return ([Path(env).expanduser()] if env else []) + [default_data_root()]
 
+# %% ../nbs/00_data.ipynb #54b10216
 def find_data_root(name:str,          # a real set: sysu, regdb, market1501, dukemtmc, msmt17
                    data_root=None     # its folder, when given (returned resolved, not searched)
                   )->Path:            # the set's folder, absolute
@@ -100,14 +106,16 @@ def find_data_root(name:str,          # a real set: sysu, regdb, market1501, duk
     looked = [base/f for base in data_search_path() for f in DATA_FOLDERS[name]]
     for p in looked:
         if p.is_dir(): return p.resolve()
-    raise FileNotFoundError(f"{name}: no data folder given and none found; looked in\n  " + '\n  '.join(map(str, looked))
-                            + f"\nPut the set in one of them, set OTLA_DATA to the folder that holds it, or pass its folder"
-                            f" (data_root / --data-root). Expected the layout:\n{LAYOUTS[name]}")
+    raise FileNotFoundError(f"{name}: no data folder given and none found; looked in\n  "
+                            + '\n  '.join(map(str, looked))
+                            + "\nPut the set in one of them, set OTLA_DATA to the folder that holds it, or pass its"
+                            f" folder (data_root / --data-root). Expected the layout:\n{LAYOUTS[name]}")
 
 # %% ../nbs/00_data.ipynb #236b8078
 SYSU_RGB_CAMS, SYSU_IR_CAMS = (1, 2, 4, 5), (3, 6)
 SYSU_GALLERY_CAMS = {'all': (1, 2, 4, 5), 'indoor': (1, 2)}
 
+# %% ../nbs/00_data.ipynb #b7ece246
 def _sysu_root(root)->Path:
     "Check the SYSU-MM01 root and its six camera folders."
     if root is None: root = find_data_root('sysu')
@@ -115,6 +123,7 @@ def _sysu_root(root)->Path:
     for c in range(1, 7): _need_dir(root/f'cam{c}', f'SYSU-MM01 camera folder cam{c}', 'sysu')
     return root
 
+# %% ../nbs/00_data.ipynb #2cf84b64
 def sysu_ids(root, # SYSU-MM01 root folder
              split:str # 'train', 'val' or 'test'
             )->list:   # the ids listed in `exp/<split>_id.txt`, as ints
@@ -125,6 +134,7 @@ def sysu_ids(root, # SYSU-MM01 root folder
     except (IndexError, ValueError):
         raise ValueError(f"{f}: cannot parse {lines[:1]}; expected one line of comma-separated integer ids") from None
 
+# %% ../nbs/00_data.ipynb #78310057
 def _sysu_folder(root:Path, cam:int, pid:int)->list|None:
     "Sorted image paths of folder `cam<cam>/<pid:04d>` (community string form), or None when it does not exist."
     d = os.path.join(str(root), f'cam{cam}', '%04d' % pid)
@@ -133,6 +143,7 @@ def _sysu_folder(root:Path, cam:int, pid:int)->list|None:
     if not files: raise ValueError(f"{d}: folder has no images; expected <4-digit>.jpg files")
     return files
 
+# %% ../nbs/00_data.ipynb #8da34375
 def _sysu_walk(root:Path, ids, cams, idfile:str)->dict:
     "{(pid, cam): sorted files} over sorted ids and the given camera order; every id must have some image."
     out = {}
@@ -144,7 +155,8 @@ def _sysu_walk(root:Path, ids, cams, idfile:str)->dict:
                 out[(pid, cam)] = files
                 found = True
         if not found:
-            raise ValueError(f"id {pid:04d} listed in {idfile} has no images in {root}/cam{{{','.join(map(str, cams))}}}/{pid:04d}")
+            raise ValueError(f"id {pid:04d} listed in {idfile} has no images in "
+                             f"{root}/cam{{{','.join(map(str, cams))}}}/{pid:04d}")
     return out
 
 # %% ../nbs/00_data.ipynb #561d7109
@@ -161,10 +173,12 @@ def sysu_train(root=None, # SYSU-MM01 root folder
         recs[mod] += [Record(f, label[pid], cam, mod) for f in files]
     return recs[VISIBLE] + recs[INFRARED]
 
+# %% ../nbs/00_data.ipynb #bfbf9663
 def _check_mode(mode:str):
     "Raise unless `mode` is a SYSU search mode."
     if mode not in SYSU_GALLERY_CAMS: raise ValueError(f"mode={mode!r}: expected 'all' or 'indoor'")
 
+# %% ../nbs/00_data.ipynb #53dfd012
 def sysu_query(root=None,        # SYSU-MM01 root folder
                mode:str='all',   # 'all' or 'indoor' (the query is the same in both)
               )->tuple:          # (paths, pids, camids), pids/camids as int arrays of original ids
@@ -173,8 +187,10 @@ def sysu_query(root=None,        # SYSU-MM01 root folder
     root = _sysu_root(root)
     walk = _sysu_walk(root, sysu_ids(root, 'test'), SYSU_RGB_CAMS + SYSU_IR_CAMS, 'exp/test_id.txt')
     items = [(f, pid, cam) for (pid, cam), files in walk.items() if cam in SYSU_IR_CAMS for f in files]
-    return [f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64), np.array([c for _, _, c in items], dtype=np.int64)
+    return ([f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64),
+            np.array([c for _, _, c in items], dtype=np.int64))
 
+# %% ../nbs/00_data.ipynb #107623c0
 def sysu_gallery(root=None,        # SYSU-MM01 root folder
                  mode:str='all',   # 'all' (RGB cameras 1, 2, 4, 5) or 'indoor' (1, 2)
                  trial:int=0,      # seed of the draw, as in the community code
@@ -183,7 +199,8 @@ def sysu_gallery(root=None,        # SYSU-MM01 root folder
     "SYSU-MM01 gallery of one trial: `shots` random images per (test id, RGB camera), drawn as the community does."
     _check_mode(mode)
     root = _sysu_root(root)
-    if not (isinstance(shots, (int, np.integer)) and shots >= 1): raise ValueError(f"shots={shots!r}: expected an int >= 1")
+    if not (isinstance(shots, (int, np.integer)) and shots >= 1):
+        raise ValueError(f"shots={shots!r}: expected an int >= 1")
     rng = random.Random(trial)
     items = []
     for pid in sorted(sysu_ids(root, 'test')):
@@ -192,11 +209,13 @@ def sysu_gallery(root=None,        # SYSU-MM01 root folder
             if files is None: continue
             pick = [rng.choice(files)] if shots == 1 else rng.sample(files, min(shots, len(files)))
             items += [(f, pid, cam) for f in pick]
-    return [f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64), np.array([c for _, _, c in items], dtype=np.int64)
+    return ([f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64),
+            np.array([c for _, _, c in items], dtype=np.int64))
 
 # %% ../nbs/00_data.ipynb #3358805a
 REGDB_MODALITIES = {'visible': (VISIBLE, 1, 'Visible'), 'thermal': (INFRARED, 2, 'Thermal')}
 
+# %% ../nbs/00_data.ipynb #026b9d4b
 def _regdb_root(root)->Path:
     "Check the RegDB root and its Visible/Thermal/idx folders."
     if root is None: root = find_data_root('regdb')
@@ -204,6 +223,7 @@ def _regdb_root(root)->Path:
     for sub in ('Visible', 'Thermal', 'idx'): _need_dir(root/sub, f'RegDB folder {sub}', 'regdb')
     return root
 
+# %% ../nbs/00_data.ipynb #db73d6dc
 def read_label_file(path,               # a list file of lines 'relative/path label'
                     layout:str='regdb', # which layout to quote when the file is missing
                    )->tuple:            # (relative paths, int labels)
@@ -217,10 +237,12 @@ def read_label_file(path,               # a list file of lines 'relative/path la
             rels.append(parts[0])
             labels.append(int(parts[1]))
         except ValueError:
-            raise ValueError(f"{f}, line {n}: cannot parse {line!r}; expected 'relative/path label' (label an integer)") from None
+            raise ValueError(f"{f}, line {n}: cannot parse {line!r}; "
+                             "expected 'relative/path label' (label an integer)") from None
     if not rels: raise ValueError(f"{f}: the list is empty; expected lines 'relative/path label'")
     return rels, labels
 
+# %% ../nbs/00_data.ipynb #73ef85f0
 def regdb_split(root=None,              # RegDB root folder
                 trial:int=1,            # which of the ten splits, 1..10
                 split:str='train',      # 'train' or 'test'
@@ -233,6 +255,7 @@ def regdb_split(root=None,              # RegDB root folder
     rels, labels = read_label_file(root/'idx'/f'{split}_{modality}_{trial}.txt', 'regdb')
     return [os.path.join(str(root), r) for r in rels], np.array(labels, dtype=np.int64)
 
+# %% ../nbs/00_data.ipynb #3aca0765
 def regdb_records(root=None, trial:int=1, split:str='train', modality:str='visible')->list:
     "The same list as `regdb_split`, as `Record`s (visible = camera 1, thermal = camera 2)."
     mod, cam, _ = REGDB_MODALITIES.get(modality, (None, None, None))
@@ -242,6 +265,7 @@ def regdb_records(root=None, trial:int=1, split:str='train', modality:str='visib
 # %% ../nbs/00_data.ipynb #141865f9
 MARKET_PATTERN = re.compile(r'^([-\d]+)_c(\d)')
 
+# %% ../nbs/00_data.ipynb #5754450b
 def _find_base(root, subdirs:Sequence, marker:str, layout:str)->Path:
     "`root` or its first sub-folder in `subdirs` that holds `marker`."
     if root is None: root = find_data_root(layout)
@@ -250,6 +274,7 @@ def _find_base(root, subdirs:Sequence, marker:str, layout:str)->Path:
         if (base/marker).exists(): return base
     raise _missing(root/marker, f'{layout} {marker}', layout)
 
+# %% ../nbs/00_data.ipynb #4b0969b3
 def _market_dir(d:Path, layout:str, relabel:bool)->list:
     "Records of one Market/Duke-style folder of `<pid>_c<cam>...jpg` images, junk (pid -1) dropped."
     d = _need_dir(d, f'{layout} folder {d.name}', layout)
@@ -264,6 +289,7 @@ def _market_dir(d:Path, layout:str, relabel:bool)->list:
     label = {p: i for i, p in enumerate(sorted({p for _, p, _ in items}))} if relabel else None
     return [Record(f, label[p] if relabel else p, c, VISIBLE) for f, p, c in items]
 
+# %% ../nbs/00_data.ipynb #33ace773
 def market1501(root=None, # Market-1501 folder (or its parent holding Market-1501-v15.09.15/)
               )->tuple:   # (train, query, gallery) lists of Records
     "Market-1501 as torchreid reads it: junk dropped, distractors (pid 0) kept in the gallery, train relabelled."
@@ -271,6 +297,7 @@ def market1501(root=None, # Market-1501 folder (or its parent holding Market-150
     return (_market_dir(base/'bounding_box_train', 'market1501', True),
             _market_dir(base/'query', 'market1501', False), _market_dir(base/'bounding_box_test', 'market1501', False))
 
+# %% ../nbs/00_data.ipynb #28dc8ea1
 def dukemtmc(root=None, # DukeMTMC-reID folder (or its parent holding DukeMTMC-reID/)
             )->tuple:   # (train, query, gallery) lists of Records
     "DukeMTMC-reID as torchreid reads it; train relabelled."
@@ -281,6 +308,7 @@ def dukemtmc(root=None, # DukeMTMC-reID folder (or its parent holding DukeMTMC-r
 # %% ../nbs/00_data.ipynb #57983c98
 MSMT_DIRS = {'MSMT17_V1': ('train', 'test'), 'MSMT17_V2': ('mask_train_v2', 'mask_test_v2')}
 
+# %% ../nbs/00_data.ipynb #a94f348c
 def _msmt_list(img_dir:Path, list_file:Path)->list:
     "Records of one MSMT17 list file; the camera is the third '_' field of the file name."
     rels, labels = read_label_file(list_file, 'msmt17')
@@ -288,16 +316,19 @@ def _msmt_list(img_dir:Path, list_file:Path)->list:
     for rel, lab in zip(rels, labels):
         try: cam = int(os.path.basename(rel).split('_')[2])
         except (IndexError, ValueError):
-            raise ValueError(f"{list_file}: cannot read the camera of {rel!r}; expected '<pid>_<n>_<cam>_...jpg'") from None
+            raise ValueError(f"{list_file}: cannot read the camera of {rel!r}; "
+                             "expected '<pid>_<n>_<cam>_...jpg'") from None
         out.append((str(img_dir/rel), lab, cam))
     return out
 
+# %% ../nbs/00_data.ipynb #bba8ab15
 def msmt17(root=None,              # MSMT17 folder (or its parent holding MSMT17_V1/ or MSMT17_V2/)
            combine_val:bool=False, # add list_val to training (torchreid's `combineall`; off by default)
           )->tuple:                # (train, query, gallery) lists of Records
     "MSMT17 from its list files, as torchreid reads it; train relabelled."
     base = _find_base(root, list(MSMT_DIRS), 'list_train.txt', 'msmt17')
-    tr_dir, te_dir = next(((base/a, base/b) for a, b in MSMT_DIRS.values() if (base/a).is_dir()), (base/'train', base/'test'))
+    tr_dir, te_dir = next(((base/a, base/b) for a, b in MSMT_DIRS.values() if (base/a).is_dir()),
+                          (base/'train', base/'test'))
     for d in (tr_dir, te_dir): _need_dir(d, f'MSMT17 image folder {d.name}', 'msmt17')
     train = _msmt_list(tr_dir, base/'list_train.txt')
     if combine_val: train += _msmt_list(tr_dir, base/'list_val.txt')
@@ -324,14 +355,16 @@ class Dataset:
 
     def records(self, split:str, modality:int|None=None)->list:
         "The records of `split` ('train', 'query', 'gallery'), optionally of one modality."
-        if split not in ('train', 'query', 'gallery'): raise ValueError(f"split={split!r}: expected 'train', 'query' or 'gallery'")
+        if split not in ('train', 'query', 'gallery'):
+            raise ValueError(f"split={split!r}: expected 'train', 'query' or 'gallery'")
         recs = getattr(self, split)
         return recs if modality is None else [r for r in recs if r.modality == modality]
 
     def images(self, split:str, modality:int|None=None, size=(288, 144), cache_dir=None, **kw)->ImageCache:
         "The images of `split` (and `modality`) as an `ImageCache`, built on first use."
         paths = [r.path for r in self.records(split, modality)]
-        which = hashlib.sha1('\n'.join(paths).encode()).hexdigest()[:10]     # same list (e.g. any SYSU trial's train), same file
+        # same list (e.g. any SYSU trial's train), same file
+        which = hashlib.sha1('\n'.join(paths).encode()).hexdigest()[:10]
         key = f"{self.name}-{split}" + ('' if modality is None else f'-m{modality}') + f'-{which}'
         return ImageCache.build(paths, size, cache_dir, key, **kw)
 
@@ -349,6 +382,7 @@ def _triples_to_records(paths, pids, camids, modality:int)->list:
     "Zip reader output into Records."
     return [Record(p, int(i), int(c), modality) for p, i, c in zip(paths, pids, camids)]
 
+# %% ../nbs/00_data.ipynb #c7e52648
 def _load_sysu(root=None, mode:str='all', trial:int=0, shots:int=1, name:str='sysu')->Dataset:
     "SYSU-MM01 through `sysu_train`, `sysu_query`, `sysu_gallery`."
     root = _sysu_root(root)
@@ -356,6 +390,7 @@ def _load_sysu(root=None, mode:str='all', trial:int=0, shots:int=1, name:str='sy
                    _triples_to_records(*sysu_gallery(root, mode, trial, shots), VISIBLE), str(root),
                    dict(mode=mode, trial=trial, shots=shots))
 
+# %% ../nbs/00_data.ipynb #e73685da
 def _load_regdb(root=None, trial:int=1, direction:str='v2t')->Dataset:
     "RegDB, one trial, test direction 'v2t' (visible query) or 't2v' (thermal query)."
     if direction not in ('v2t', 't2v'): raise ValueError(f"direction={direction!r}: expected 'v2t' or 't2v'")
@@ -365,6 +400,7 @@ def _load_regdb(root=None, trial:int=1, direction:str='v2t')->Dataset:
     q, g = (vis, ir) if direction == 'v2t' else (ir, vis)
     return Dataset('regdb', train, q, g, str(root), dict(trial=trial, direction=direction))
 
+# %% ../nbs/00_data.ipynb #e2f92af0
 def _load_rgb(reader, name):
     "Loader for a labelled RGB set."
     def load(root=None, **kw)->Dataset:
@@ -375,10 +411,11 @@ def _load_rgb(reader, name):
 
 # %% ../nbs/00_data.ipynb #d58472b4
 class TestView(NamedTuple):
-    "One mode of a test plan: the group of queries, the group of gallery images, and the gallery of each trial."
+    ("One mode of a test plan: the group of queries, the group of gallery images, and the gallery of each trial "
+     "(ranked under SYSU-MM01's camera rule).")
     query: str           # name of the query group
     gallery: str         # name of the gallery group
-    trials: list|None    # per trial, the gallery's positions in its group (ranked under SYSU-MM01's camera rule); None: the whole group, one fixed split
+    trials: list|None    # per trial, the gallery's positions in its group; None: the whole group, one fixed split
 
 # %% ../nbs/00_data.ipynb #56df3750
 @dataclass(frozen=True)
@@ -387,12 +424,13 @@ class Protocol:
     name: str            # the rule set: 'sysu' (galleries drawn per trial, camera rule) or 'regdb' (both directions)
     modes: tuple         # the modes a test reports, in order
     headline: str        # the mode of a run's one-number summary
-    test_plan: object    # (Dataset, trials) -> (groups {name: [Record]}, views {mode: TestView}): each group embedded once
+    test_plan: object    # (Dataset, trials) -> (groups {name: [Record]}, views {mode: TestView}); groups embedded once
 
     def check_mode(self, mode:str|None, what:str='mode')->str:
         "`mode`, or the headline when None; an error naming the parameter (`what`) and the modes otherwise."
         mode = self.headline if mode is None else mode
-        if mode not in self.modes: raise ValueError(f"{what}={mode!r}: the {self.name} protocol's modes are {list(self.modes)}")
+        if mode not in self.modes:
+            raise ValueError(f"{what}={mode!r}: the {self.name} protocol's modes are {list(self.modes)}")
         return mode
 
 # %% ../nbs/00_data.ipynb #e5ec6b39
@@ -403,15 +441,19 @@ def _sysu_plan(ds:Dataset, trials:int)->tuple:
     meta = {p: (i, c) for ts in draws.values() for gp, gi, gc in ts for p, i, c in zip(gp, gi, gc)}
     union = sorted(meta)
     pos = {p: n for n, p in enumerate(union)}
-    groups = {'query': _triples_to_records(qp, qi, qc, INFRARED), 'gallery': [Record(p, *meta[p], VISIBLE) for p in union]}
-    return groups, {mode: TestView('query', 'gallery', [[pos[p] for p in gp] for gp, _, _ in ts]) for mode, ts in draws.items()}
+    groups = {'query': _triples_to_records(qp, qi, qc, INFRARED),
+              'gallery': [Record(p, *meta[p], VISIBLE) for p in union]}
+    return groups, {mode: TestView('query', 'gallery', [[pos[p] for p in gp] for gp, _, _ in ts])
+                    for mode, ts in draws.items()}
 
+# %% ../nbs/00_data.ipynb #15538713
 def _regdb_plan(ds:Dataset, trials:int)->tuple:
     "RegDB: the test images of each modality (the loaded trial's split); each direction ranks one against the other."
     groups = {f'test-m{m}': [r for r in ds.query + ds.gallery if r.modality == m] for m in (VISIBLE, INFRARED)}
     return groups, {'v2t': TestView(f'test-m{VISIBLE}', f'test-m{INFRARED}', None),
                     't2v': TestView(f'test-m{INFRARED}', f'test-m{VISIBLE}', None)}
 
+# %% ../nbs/00_data.ipynb #d73c7a7d
 SYSU_PROTOCOL = Protocol('sysu', tuple(SYSU_GALLERY_CAMS), 'all', _sysu_plan)
 REGDB_PROTOCOL = Protocol('regdb', ('v2t', 't2v'), 'v2t', _regdb_plan)
 
@@ -422,8 +464,10 @@ class DatasetEntry:
     loader: object             # (root=None, **kw) -> Dataset
     protocol: Protocol|None    # None: an RGB set (a stage 1 source), not tested cross-modally
 
+# %% ../nbs/00_data.ipynb #9afb1da1
 DATASETS = {}   # name -> DatasetEntry; filled by `register_dataset`
 
+# %% ../nbs/00_data.ipynb #4f346ae9
 def register_dataset(name:str,                 # the name `load_dataset` and `TrainConfig.dataset` take
                      loader,                   # (root=None, **kw) -> Dataset
                      protocol:Protocol|None=None # its test protocol (None: an RGB source set)
@@ -436,32 +480,38 @@ def register_dataset(name:str,                 # the name `load_dataset` and `Tr
     DATASETS[name] = DatasetEntry(loader, protocol)
     return DATASETS[name]
 
+# %% ../nbs/00_data.ipynb #c83f9a42
 def _entry(name:str)->DatasetEntry:
     if name not in DATASETS:
         raise ValueError(f"name={name!r}: expected one of {sorted(DATASETS)} (the synthetic world registers itself "
                          "when otla_nb.synthetic is imported)")
     return DATASETS[name]
 
+# %% ../nbs/00_data.ipynb #2b0581b3
 def load_dataset(name:str, # a registered name: sysu, regdb, market1501, dukemtmc, msmt17, synthetic
                  root=None, # the set's folder; None = under `default_data_root()` (synthetic: rendered there)
-                 **kw,      # reader options: sysu mode/trial/shots, regdb trial/direction, msmt17 combine_val, synthetic size/seed
+                 **kw,      # sysu mode/trial/shots, regdb trial/direction, msmt17 combine_val, synthetic size/seed
                 )->Dataset:
     "Load a data set by name from the registry."
     return _entry(name).loader(root, **kw)
 
+# %% ../nbs/00_data.ipynb #b0b0093b
 def dataset_protocol(name:str)->Protocol:
     "The test protocol of a registered visible-infrared set."
     p = _entry(name).protocol
     if p is None: raise ValueError(f"dataset={name!r} is an RGB set: it has no visible-infrared test protocol")
     return p
 
+# %% ../nbs/00_data.ipynb #814dddd1
 register_dataset('sysu', _load_sysu, SYSU_PROTOCOL)
 register_dataset('regdb', _load_regdb, REGDB_PROTOCOL)
-for _n, _r in (('market1501', market1501), ('dukemtmc', dukemtmc), ('msmt17', msmt17)): register_dataset(_n, _load_rgb(_r, _n))
+for _n, _r in (('market1501', market1501), ('dukemtmc', dukemtmc), ('msmt17', msmt17)):
+    register_dataset(_n, _load_rgb(_r, _n))
 
 # %% ../nbs/00_data.ipynb #cf2e4739
 CACHE_VERSION = 1
 
+# %% ../nbs/00_data.ipynb #2e9fade0
 def _load_resized(path:str, size:tuple)->np.ndarray:
     "Decode one image to RGB and resize it to `size` = (H, W) with PIL bilinear (antialiased); uint8 (H, W, 3)."
     h, w = size
@@ -474,6 +524,7 @@ def _load_resized(path:str, size:tuple)->np.ndarray:
     except (OSError, SyntaxError, ValueError) as e:
         raise ValueError(f"cannot read image {path}: {e}; expected a readable JPEG/PNG/BMP image") from None
 
+# %% ../nbs/00_data.ipynb #5a9609e2
 def fingerprint(paths:Sequence[str], # the images, in order
                 size:tuple,         # (H, W)
                )->str:              # hex SHA-256
@@ -485,6 +536,7 @@ def fingerprint(paths:Sequence[str], # the images, in order
         h.update(f'{p}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()
 
+# %% ../nbs/00_data.ipynb #ca0206f8
 def _sample_crc(path, blocks:int=64, block:int=65536)->int:
     "CRC-32 of `blocks` evenly spaced blocks of the file, its last block included (whole file when small)."
     n = os.path.getsize(path)
@@ -496,16 +548,19 @@ def _sample_crc(path, blocks:int=64, block:int=65536)->int:
             crc = zlib.crc32(f.read(block), crc)
     return crc
 
+# %% ../nbs/00_data.ipynb #c703b5c7
 def _fsync(path):
     "fsync a file or folder."
     fd = os.open(path, os.O_RDONLY)
     try: os.fsync(fd)
     finally: os.close(fd)
 
+# %% ../nbs/00_data.ipynb #e7b9807c
 def _n_cpus()->int:
     "CPUs this process may use."
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
 
+# %% ../nbs/00_data.ipynb #ae678876
 def _rm(*paths):
     "Remove files that may not exist."
     for p in paths:
@@ -533,7 +588,8 @@ class ImageCache:
         npy, man = cls.files(cache_dir, key, size)
         try:
             m = json.loads(man.read_text())
-            ok = (m['version'] == CACHE_VERSION and m['size'] == list(size) and (digest is None or m['digest'] == digest)
+            ok = (m['version'] == CACHE_VERSION and m['size'] == list(size)
+                  and (digest is None or m['digest'] == digest)
                   and os.path.getsize(npy) == m['bytes'] and _sample_crc(npy) == m['crc'])
             if not ok: return None
             c = cls(npy, m)
@@ -560,7 +616,8 @@ class ImageCache:
         digest = fingerprint(paths, size)
         if not rebuild and (c := cls.load(cache_dir, key, size, digest)) is not None: return c
         npy, man = cls.files(cache_dir, key, size)
-        with _folder_lock(cache_dir):               # one builder at a time (parallel runs, torchrun ranks): the others wait
+        # one builder at a time (parallel runs, torchrun ranks): the others wait
+        with _folder_lock(cache_dir):
             if not rebuild and (c := cls.load(cache_dir, key, size, digest)) is not None: return c
             for t in [*cache_dir.glob(f'.{npy.stem}.*.npy.tmp'), *cache_dir.glob(f'.{man.stem}.*.json.tmp')]:
                 t.unlink(missing_ok=True)           # left by a killed build of this cache; no build of it runs now
@@ -583,7 +640,8 @@ class ImageCache:
 # %% ../nbs/00_data.ipynb #1e573a04
 @contextlib.contextmanager
 def _folder_lock(folder:Path):
-    "An exclusive advisory lock on `folder` for the duration of the block (POSIX `flock`; none where `fcntl` is missing)."
+    ("An exclusive advisory lock on `folder` for the duration of the block "
+     "(POSIX `flock`; none where `fcntl` is missing).")
     try: import fcntl
     except ImportError:
         yield
@@ -594,15 +652,18 @@ def _folder_lock(folder:Path):
         yield
     finally: os.close(fd)                           # closing the descriptor releases the lock
 
+# %% ../nbs/00_data.ipynb #21b924e1
 def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int, progress:bool, key:str)->dict:
-    "Decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write the manifest; clean up on failure."
+    ("Decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write the manifest; "
+     "clean up on failure.")
     fd, tmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{npy.stem}.', suffix='.npy.tmp')
     os.close(fd)
     n, (h, w) = len(paths), size
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(n, h, w, 3))
         def work(a, b):
-            for i in range(a, b): arr[i] = _load_resized(paths[i], size)   # noqa: F821 (`arr` is deleted after the workers end)
+            for i in range(a, b):
+                arr[i] = _load_resized(paths[i], size)   # noqa: F821 (`arr` is deleted after the workers end)
             return b - a
         with ThreadPoolExecutor(max(1, workers or _n_cpus())) as ex:
             futs = [ex.submit(work, a, min(a + chunk, n)) for a in range(0, n, chunk)]
@@ -629,156 +690,3 @@ def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int
     except BaseException:
         _rm(tmp, npy, man)
         raise
-
-# %% ../nbs/00_data.ipynb #50cdfc3d
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-
-def _as_bchw(x)->Tensor:
-    "Check a uint8 (B, H, W, 3) batch and return it as a (B, 3, H, W) view."
-    if isinstance(x, np.ndarray): x = torch.from_numpy(np.ascontiguousarray(x))
-    if not (isinstance(x, Tensor) and x.dtype == torch.uint8 and x.ndim == 4 and x.shape[-1] == 3):
-        raise ValueError(f"x: expected a uint8 tensor (B, H, W, 3), got {getattr(x, 'dtype', type(x))} {tuple(getattr(x, 'shape', ()))}")
-    return x.permute(0, 3, 1, 2)
-
-def _chosen(n:int, p:float, generator, device)->Tensor:
-    "Indices (on `device`) of the samples whose Bernoulli(p) coin, drawn on the CPU from `generator`, came up."
-    return torch.nonzero(torch.rand(n, generator=generator) < p).squeeze(1).to(device)
-
-def grayscale_pil(x:Tensor # uint8 (B, 3, H, W)
-                 )->Tensor: # uint8 (B, 3, H, W) with three equal channels
-    "Grayscale with PIL's integer luma (as `RandomGrayscale` on PIL images), channels repeated."
-    y = x.to(torch.int32)
-    l = (y[:, 0]*19595 + y[:, 1]*38470 + y[:, 2]*7471 + 32768) >> 16
-    return l.to(torch.uint8)[:, None].expand(-1, 3, -1, -1)
-
-def normalize(x:Tensor # uint8 (B, 3, H, W)
-             )->Tensor: # float32, ImageNet-normalised
-    "uint8 → [0, 1] → ImageNet mean/std normalisation, fused: x·(1/255σ) − μ/σ."
-    std, mean = torch.tensor(IMAGENET_STD, device=x.device), torch.tensor(IMAGENET_MEAN, device=x.device)
-    return (x * (1/(255*std))[:, None, None]).sub_((mean/std)[:, None, None])
-
-# %% ../nbs/00_data.ipynb #42f1c4d1
-def erasing_mask(B:int, H:int, W:int, # batch size and image size
-                 p:float=0.5,          # probability of erasing an image
-                 scale=(0.02, 0.33),   # range of the erased area fraction
-                 ratio=(0.3, 3.3),     # range of the box aspect ratio h/w (log-uniform)
-                 generator=None,       # torch.Generator (CPU) for the draws
-                 device=None,          # device of the returned mask
-                 tries:int=10,         # attempts to find a box that fits, as torchvision
-                )->Tensor:             # bool (B, 1, H, W), True where erased
-    "Per-sample random-erasing boxes with torchvision's `RandomErasing` semantics, as one mask."
-    area = H*W
-    s = torch.empty(B, tries).uniform_(scale[0], scale[1], generator=generator)*area
-    r = torch.exp(torch.empty(B, tries).uniform_(math.log(ratio[0]), math.log(ratio[1]), generator=generator))
-    h, w = torch.round(torch.sqrt(s*r)).long(), torch.round(torch.sqrt(s/r)).long()
-    fits = (h < H) & (w < W)
-    k = fits.long().argmax(1, keepdim=True)                            # the first try that fits
-    h, w = h.gather(1, k)[:, 0], w.gather(1, k)[:, 0]
-    on = fits.any(1) & (torch.rand(B, generator=generator) < p)
-    i = (torch.rand(B, generator=generator)*(H - h + 1)).long().clamp_max(H - h)
-    j = (torch.rand(B, generator=generator)*(W - w + 1)).long().clamp_max(W - w)
-    rows = torch.arange(H)[None]
-    cols = torch.arange(W)[None]
-    mr = (rows >= i[:, None]) & (rows < (i + h)[:, None])
-    mc = (cols >= j[:, None]) & (cols < (j + w)[:, None])
-    return (mr[:, :, None] & mc[:, None, :] & on[:, None, None])[:, None].to(device)
-
-def train_transform(x:Tensor,             # uint8 (B, H, W, 3) images, on any device
-                    modality:int,          # VISIBLE (grayscale applies) or INFRARED
-                    generator=None,        # torch.Generator (CPU) for the per-sample decisions
-                    p_gray:float=0.5,      # grayscale probability (visible images only)
-                    p_flip:float=0.5,      # horizontal flip probability
-                    p_erase:float=0.5,     # random erasing probability
-                    erase_value:float=0.,  # fill of erased boxes after normalisation (0 = the mean colour)
-                   )->Tensor:              # float32 (B, 3, H, W), normalised
-    "Training augmentation of Sec. 4.2, batched: [grayscale] → flip → normalise → random erasing."
-    if modality not in (VISIBLE, INFRARED): raise ValueError(f"modality={modality!r}: expected VISIBLE (0) or INFRARED (1)")
-    xb = _as_bchw(x)
-    B, _, H, W = xb.shape
-    dev = xb.device
-    x = torch.empty(xb.shape, dtype=torch.uint8, device=dev).copy_(xb)      # a contiguous copy we may edit in place
-    if modality == VISIBLE:
-        if len(i := _chosen(B, p_gray, generator, dev)): x[i] = grayscale_pil(x[i])
-    if len(i := _chosen(B, p_flip, generator, dev)): x[i] = x[i].flip(-1)
-    return normalize(x).masked_fill_(erasing_mask(B, H, W, p_erase, generator=generator, device=dev), erase_value)
-
-def test_transform(x:Tensor,        # uint8 (B, H, W, 3) images
-                   size=None,       # (H, W) to resize to (bilinear, antialiased); None = keep
-                  )->Tensor:        # float32 (B, 3, H, W), normalised
-    "Test-time transform: [resize] → normalise."
-    x = _as_bchw(x)
-    if size is not None and tuple(x.shape[-2:]) != tuple(size): x = TF.resize(x, list(size), antialias=True)
-    return normalize(x)
-
-# %% ../nbs/00_data.ipynb #3fad05e1
-class CrossModalIdentitySampler:
-    "Batches of `n_ids` identities × (`n_vis` visible + `n_ir` infrared) indices, by visible labels and the infrared bank."
-    def __init__(self, vis_labels,        # (N_v,) visible labels; -1 = outlier, never drawn
-                 ir_labels=None,          # (N_r,) infrared bank labels (-1 = unlabelled), or an int N_r (all unlabelled)
-                 n_ids:int=4,             # identities per batch
-                 n_vis:int=8,             # visible images per identity
-                 n_ir:int=8,              # infrared images per identity
-                 num_size:int=1,          # epoch = num_size * max(N_v, N_r) images (1 SYSU-MM01, 2 RegDB)
-                 seed:int=0,              # seed of the draws (with the epoch)
-                ):
-        store_attr('n_ids,n_vis,n_ir,num_size,seed')
-        self.vis_labels = np.asarray(vis_labels, dtype=np.int64)
-        if self.vis_labels.ndim != 1: raise ValueError(f"vis_labels: expected a 1-d array, got shape {self.vis_labels.shape}")
-        self.vis_ids = np.unique(self.vis_labels[self.vis_labels >= 0])
-        if len(self.vis_ids) < n_ids: raise ValueError(f"vis_labels: {len(self.vis_ids)} identities, expected at least n_ids={n_ids}")
-        self.vis_pos = {int(c): np.flatnonzero(self.vis_labels == c) for c in self.vis_ids}
-        self.epoch = 0
-        self.set_ir_labels(np.full(ir_labels, -1) if isinstance(ir_labels, (int, np.integer)) else ir_labels)
-
-    def set_ir_labels(self, labels): # (N_r,) bank labels for the next epochs; -1 = unlabelled
-        "Set the infrared bank labels used from now on."
-        labels = np.asarray(labels, dtype=np.int64)
-        if labels.ndim != 1 or len(labels) == 0: raise ValueError(f"ir_labels: expected a non-empty 1-d array, got shape {labels.shape}")
-        unknown = np.setdiff1d(labels[labels >= 0], self.vis_ids)
-        if len(unknown): raise ValueError(f"ir_labels: labels {unknown[:5].tolist()} have no visible image; expected labels among vis_labels or -1")
-        self.ir_labels = labels
-        self.ir_pos = {int(c): np.flatnonzero(labels == c) for c in np.unique(labels[labels >= 0])}
-        self.eligible = np.array([c for c in self.vis_ids if int(c) in self.ir_pos], dtype=np.int64)
-
-    def set_epoch(self, epoch:int): # the epoch whose draws `__iter__` yields
-        "Choose the epoch (with the seed it fixes the draws)."
-        self.epoch = epoch
-
-    @property
-    def n_images(self)->int:
-        "Images per modality in one epoch as the reference counts them: num_size × max(N_v, N_r)."
-        return self.num_size * max(int((self.vis_labels >= 0).sum()), len(self.ir_labels))
-
-    def __len__(self)->int: return self.n_images // (self.n_ids*self.n_vis) + 1
-
-    def __iter__(self):
-        rng = np.random.default_rng([self.seed, self.epoch])
-        by_bank = len(self.eligible) >= self.n_ids
-        ids = self.eligible if by_bank else self.vis_ids
-        id_q, vis_q, ir_q, rand_q, all_ir = [], {}, {}, [], np.arange(len(self.ir_labels))
-        for _ in range(len(self)):
-            pids = _take(rng, ids, id_q, self.n_ids)
-            vis = [_take(rng, self.vis_pos[c], vis_q.setdefault(c, []), self.n_vis) for c in pids]
-            ir = [_take(rng, self.ir_pos[c], ir_q.setdefault(c, []), self.n_ir) if c in self.ir_pos
-                  else _take(rng, all_ir, rand_q, self.n_ir) for c in pids]
-            yield np.array(vis, dtype=np.int64).ravel(), np.array(ir, dtype=np.int64).ravel(), np.array(pids, dtype=np.int64)
-
-    def __repr__(self):
-        phase = 'random infrared' if not len(self.ir_pos) else f'bank ({len(self.eligible)} ids with infrared)'
-        return (f"CrossModalIdentitySampler({len(self)} batches of {self.n_ids}x({self.n_vis}+{self.n_ir}), "
-                f"{len(self.vis_ids)} visible ids, {phase}, epoch {self.epoch})")
-
-def _take(rng, pool, queue:list, n:int)->list:
-    "n items from `queue` (a stack refilled with permutations of `pool`): without replacement, distinct while `pool` allows."
-    out, seen = [], set()
-    while len(out) < n:
-        if len(seen) >= len(pool): seen = set()             # pool smaller than n: repeats are unavoidable
-        k = len(queue) - 1
-        while k >= 0 and queue[k] in seen: k -= 1
-        if k < 0:
-            queue[:0] = rng.permutation(pool).tolist()
-            continue
-        c = queue.pop(k)
-        out.append(c)
-        seen.add(c)
-    return out

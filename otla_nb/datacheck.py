@@ -17,8 +17,10 @@ __all__ = ['PUBLISHED_COUNTS', 'REGDB_TRIALS', 'DataCheck', 'check_data']
 # %% ../nbs/00b_datacheck.ipynb #38fdb280
 _V, _I = VISIBLE, INFRARED
 PUBLISHED_COUNTS = {   # dataset -> {(split, modality): (identities, images)}
-    'sysu': {('train', _V): (395, 22_258), ('train', _I): (395, 11_909), ('query', _I): (96, 3_803), ('gallery', _V): (96, 301)},
-    'regdb': {('train', _V): (206, 2_060), ('train', _I): (206, 2_060), ('query', _V): (206, 2_060), ('gallery', _I): (206, 2_060)},
+    'sysu': {('train', _V): (395, 22_258), ('train', _I): (395, 11_909), ('query', _I): (96, 3_803),
+             ('gallery', _V): (96, 301)},
+    'regdb': {('train', _V): (206, 2_060), ('train', _I): (206, 2_060), ('query', _V): (206, 2_060),
+              ('gallery', _I): (206, 2_060)},
     'market1501': {('train', _V): (751, 12_936), ('query', _V): (750, 3_368), ('gallery', _V): (751, 15_913)},
     'dukemtmc': {('train', _V): (702, 16_522), ('query', _V): (702, 2_228), ('gallery', _V): (1_110, 17_661)},
     'msmt17': {('train', _V): (1_041, 30_248), ('query', _V): (3_060, 11_659), ('gallery', _V): (3_060, 82_161)},
@@ -33,7 +35,7 @@ class DataCheck:
     root:str
     rows:list = field(default_factory=list)      # dicts: split, modality, ids, images, expected_ids, expected_images
     problems:list = field(default_factory=list)  # one line each
-    info:dict = field(default_factory=dict)      # image files, decoded, RegDB trials, what the counts were checked against
+    info:dict = field(default_factory=dict)      # image files, decoded, RegDB trials, what counts were checked against
 
     @property
     def ok(self)->bool: return not self.problems
@@ -43,7 +45,8 @@ class DataCheck:
         lines = [f"{self.dataset} at {self.root}", f"  {'split':<8}{'modality':<10}{'ids':>7}{'images':>9}   expected"]
         for r in self.rows:
             exp = '' if r['expected_ids'] is None else f"{r['expected_ids']} ids, {r['expected_images']} images"
-            mark = '' if r['expected_ids'] is None or (r['ids'], r['images']) == (r['expected_ids'], r['expected_images']) else '   MISMATCH'
+            mark = ('' if r['expected_ids'] is None
+                    or (r['ids'], r['images']) == (r['expected_ids'], r['expected_images']) else '   MISMATCH')
             lines.append(f"  {r['split']:<8}{mod[r['modality']]:<10}{r['ids']:>7}{r['images']:>9}   {exp}{mark}")
         lines += [f"  {k}: {v}" for k, v in self.info.items()]
         lines += ['OK' if self.ok else f"{len(self.problems)} problem(s):"] + [f"  - {p}" for p in self.problems]
@@ -54,6 +57,7 @@ def _image_files(root:Path)->list:
     "Every image file under `root`, sorted."
     return sorted(str(Path(d)/f) for d, _, fs in os.walk(root) for f in fs if f.lower().endswith(IMG_EXTS))
 
+# %% ../nbs/00b_datacheck.ipynb #41999e76
 def _decode_errors(paths:list, workers:int, progress:bool)->list:
     "The decode error message of each image that cannot be read, in path order."
     def one(p):
@@ -67,13 +71,14 @@ def _decode_errors(paths:list, workers:int, progress:bool)->list:
 
 # %% ../nbs/00b_datacheck.ipynb #6ea6022a
 def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or msmt17
-               data_root=None,          # its folder; None: `find_data_root` (published name under $OTLA_DATA / the data folder)
+               data_root=None,          # its folder; None: `find_data_root` (published name in $OTLA_DATA/data folder)
                decode:bool=True,        # decode every image file (a corrupt JPEG is only found this way)
                workers:int|None=None,   # decoding threads; None: the CPU count
                progress:bool=False      # a progress bar while decoding
               )->DataCheck:
     "Read a prepared data set as training would and compare it with its published counts; every problem is listed."
-    if dataset not in PUBLISHED_COUNTS: raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PUBLISHED_COUNTS)}")
+    if dataset not in PUBLISHED_COUNTS:
+        raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PUBLISHED_COUNTS)}")
     root = find_data_root(dataset, data_root)
     rep = DataCheck(dataset, str(root))
     try: ds = load_dataset(dataset, root)
@@ -89,16 +94,20 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
             recs = ds.records(split, m)
             if not recs and (split, m) not in expected: continue
             (e_ids, e_imgs), n_ids = expected.get((split, m), (None, None)), len({r.pid for r in recs})
-            rep.rows.append(dict(split=split, modality=m, ids=n_ids, images=len(recs), expected_ids=e_ids, expected_images=e_imgs))
+            rep.rows.append(dict(split=split, modality=m, ids=n_ids, images=len(recs), expected_ids=e_ids,
+                                 expected_images=e_imgs))
             if e_ids is not None and (n_ids, len(recs)) != (e_ids, e_imgs):
                 rep.problems.append(f"{split} {'visible' if m == VISIBLE else 'infrared'}: {n_ids} ids / "
                                     f"{len(recs)} images, expected {e_ids} / {e_imgs}")
     if dataset == 'regdb':
         idx = root/'idx'
-        found = [t for t in REGDB_TRIALS if all((idx/f'{s}_{m}_{t}.txt').is_file() for s in ('train', 'test') for m in ('visible', 'thermal'))]
+        found = [t for t in REGDB_TRIALS if all((idx/f'{s}_{m}_{t}.txt').is_file()
+                                                for s in ('train', 'test') for m in ('visible', 'thermal'))]
         rep.info['RegDB trials'] = found
         want = list(range(1, synth['n_trials'] + 1)) if synth else list(REGDB_TRIALS)
-        if found != want: rep.problems.append(f"RegDB trials found {found}, expected {want} (idx/{{train,test}}_{{visible,thermal}}_<t>.txt)")
+        if found != want:
+            rep.problems.append(f"RegDB trials found {found}, expected {want} "
+                                f"(idx/{{train,test}}_{{visible,thermal}}_<t>.txt)")
     files = _image_files(root)
     rep.info['image files'] = len(files)
     if synth and len(files) != synth['n_images']:

@@ -36,10 +36,12 @@ class TripletLoss(nn.Module):
                 labels:Tensor        # (N,) integer identity labels
                )->tuple[Tensor, Tensor]: # mean hinge loss, number of anchors with d_an >= d_ap (a 0-d tensor)
         if labels.ndim != 1 or labels.shape[0] != feats.shape[0]:
-            raise ValueError(f"`labels` must be (N,) with N={feats.shape[0]} to match `feats`, got {tuple(labels.shape)}")
+            raise ValueError(f"`labels` must be (N,) with N={feats.shape[0]} to match `feats`, "
+                             f"got {tuple(labels.shape)}")
         dist = pairwise_euclidean(feats)
         same = labels[:, None] == labels[None, :]
-        if self.validate and bool(same.all()): raise ValueError("`labels` has a single identity: the triplet loss needs negatives")
+        if self.validate and bool(same.all()):
+            raise ValueError("`labels` has a single identity: the triplet loss needs negatives")
         d_ap = dist.masked_fill(~same, float('-inf')).amax(1)
         d_an = dist.masked_fill(same, float('inf')).amin(1)
         loss = F.relu(d_ap - d_an + self.margin).mean()
@@ -64,6 +66,7 @@ def _kl_rows(p_logits:Tensor, q_logits:Tensor)->Tensor:
     "Batch-mean KL(softmax(p) ‖ softmax(q)) over rows."
     return F.kl_div(F.log_softmax(q_logits, 1), F.softmax(p_logits, 1), reduction='batchmean')
 
+# %% ../nbs/04_losses.ipynb #157dc2de
 class PredictionAlignmentLoss(nn.Module):
     "Prediction alignment loss of PAL (Eq. 6-10), with the reference code's attention on normalised logits."
     def __init__(self, lambda_vr:float=0.1, # weight λ_a^vr of the visible-to-infrared term (Eq. 7)

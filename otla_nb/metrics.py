@@ -19,39 +19,52 @@ def _np(x, name:str)->np.ndarray:
     try: return np.asarray(x)
     except Exception as e: raise ValueError(f"`{name}` must be array-like, got {type(x).__name__}") from e
 
+# %% ../nbs/05_metrics.ipynb #f7ada54b
 def _check_eval(distmat, q_pids, g_pids, q_camids=None, g_camids=None, max_rank:int=20, keep_torch:bool=False):
-    "Validate the arguments of the metrics; numpy arrays (or, if `keep_torch` and `distmat` is a tensor, tensors on its device) and the capped `max_rank`."
+    ("Validate the arguments of the metrics; numpy arrays (or, if `keep_torch` and `distmat` is a tensor, "
+     "tensors on its device) and the capped `max_rank`.")
     as_torch = keep_torch and isinstance(distmat, torch.Tensor)
     distmat = distmat.detach() if as_torch else _np(distmat, 'distmat')
-    if distmat.ndim != 2: raise ValueError(f"`distmat` must be 2-D (num_query, num_gallery), got shape {tuple(distmat.shape)}")
+    if distmat.ndim != 2:
+        raise ValueError(f"`distmat` must be 2-D (num_query, num_gallery), got shape {tuple(distmat.shape)}")
     nq, ng = distmat.shape
-    if nq == 0 or ng == 0: raise ValueError(f"`distmat` must have at least one query and one gallery column, got shape {tuple(distmat.shape)}")
+    if nq == 0 or ng == 0:
+        raise ValueError("`distmat` must have at least one query and one gallery column, "
+                         f"got shape {tuple(distmat.shape)}")
     out = [distmat]
     for name, x, n, side in [('q_pids', q_pids, nq, 'rows'), ('g_pids', g_pids, ng, 'columns'),
                              ('q_camids', q_camids, nq, 'rows'), ('g_camids', g_camids, ng, 'columns')]:
         if x is None: continue
         x = _tensor(x, name, distmat.device) if as_torch else _np(x, name)
-        if tuple(x.shape) != (n,): raise ValueError(f"`{name}` must be 1-D with {n} entries (the {side} of `distmat` {tuple(distmat.shape)}), got shape {tuple(x.shape)}")
+        if tuple(x.shape) != (n,):
+            raise ValueError(f"`{name}` must be 1-D with {n} entries (the {side} of `distmat` "
+                             f"{tuple(distmat.shape)}), got shape {tuple(x.shape)}")
         out.append(x)
     if int(max_rank) < 1: raise ValueError(f"`max_rank` must be >= 1, got {max_rank}")
     return (*out, min(int(max_rank), ng))   # the reference also caps max_rank at the gallery size
 
+# %% ../nbs/05_metrics.ipynb #a7700a82
 def _tensor(x, name:str, device)->torch.Tensor:
     "`x` (ids or indices) as an integer tensor on `device`."
     if not isinstance(x, torch.Tensor):
         x = _np(x, name)
-        if x.dtype.kind not in 'iub': raise ValueError(f"`{name}` must hold integers for the torch path, got dtype {x.dtype}")
+        if x.dtype.kind not in 'iub':
+            raise ValueError(f"`{name}` must hold integers for the torch path, got dtype {x.dtype}")
         x = torch.from_numpy(np.ascontiguousarray(x, dtype=np.int64))
-    elif x.is_floating_point() or x.is_complex(): raise ValueError(f"`{name}` must hold integers for the torch path, got {x.dtype}")
+    elif x.is_floating_point() or x.is_complex():
+        raise ValueError(f"`{name}` must hold integers for the torch path, got {x.dtype}")
     return x.to(device, torch.int64)
 
 # %% ../nbs/05_metrics.ipynb #9bf63e74
-SAME_PLACE = (3, 2)   # (query camera, gallery camera): SYSU-MM01's camera 3 (indoor infrared) films camera 2's (indoor RGB) room
+# (query camera, gallery camera): SYSU-MM01's camera 3 (indoor infrared) films camera 2's (indoor RGB) room
+SAME_PLACE = (3, 2)
 
+# %% ../nbs/05_metrics.ipynb #4a570af8
 def excluded_pairs(q_camids, # (Nq,) query camera ids; numpy or torch
                    g_camids  # (..., Ng) gallery camera ids (leading axes: trials)
                   ):         # bool (..., Nq, Ng): True where the pair is not ranked
-    "The (query, gallery) pairs the SYSU-MM01 protocol leaves out of a ranking: a camera-3 query against camera-2 images."
+    ("The (query, gallery) pairs the SYSU-MM01 protocol leaves out of a ranking: "
+     "a camera-3 query against camera-2 images.")
     qc, gc = SAME_PLACE
     return (q_camids == qc)[:, None] & (g_camids == gc)[..., None, :]
 
@@ -64,6 +77,7 @@ def _ap_inp_1(hit:np.ndarray)->tuple[float, float]:
     inp = hits[-1] / (np.flatnonzero(hit)[-1] + 1)
     return float(ap), float(inp)
 
+# %% ../nbs/05_metrics.ipynb #0d298380
 def _pad_row(row:np.ndarray, n:int)->np.ndarray:
     "Cut a CMC row to `n` entries, or pad it with its last value (0 if empty)."
     row = row[:n]
@@ -78,7 +92,8 @@ def eval_sysu_loop(distmat,        # (Nq, Ng) distances, smaller = more similar;
                    max_rank:int=20 # length of the CMC curve (capped at Ng)
                   )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP)
     "Per-query loop reference of the SYSU-MM01 protocol; the oracle for `eval_sysu`."
-    distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank)
+    distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids,
+                                                                        max_rank)
     cmcs, aps, inps, n_valid = [], [], [], 0
     for i in range(len(q_pids)):
         order = np.argsort(distmat[i], kind='stable')
@@ -117,12 +132,14 @@ def eval_regdb_loop(distmat,        # (Nq, Ng) distances, smaller = more similar
 
 # %% ../nbs/05_metrics.ipynb #bea07841
 def _argsort_rows(d:np.ndarray)->np.ndarray:
-    "Row-wise argsort equal to a stable sort: fast quicksort, re-sorted stably only if some row has tied (or NaN) distances."
+    ("Row-wise argsort equal to a stable sort: "
+     "fast quicksort, re-sorted stably only if some row has tied (or NaN) distances.")
     order = np.argsort(d, axis=1)
     s = np.take_along_axis(d, order, axis=1)
     if not (s[:, 1:] > s[:, :-1]).all(): order = np.argsort(d, axis=1, kind='stable')
     return order
 
+# %% ../nbs/05_metrics.ipynb #11a14e4d
 def _ranked_stats(match:np.ndarray,          # (Nq, Ng) bool, true matches in ranked order
                   removed:np.ndarray|None=None # (Nq, Ng) bool, gallery images dropped from the ranking, ranked order
                  ):
@@ -140,6 +157,7 @@ def _ranked_stats(match:np.ndarray,          # (Nq, Ng) bool, true matches in ra
     inp = n_pos[valid] / rank[(start + n_pos - 1)[valid]]
     return valid, ap, inp, rank[start[valid]]
 
+# %% ../nbs/05_metrics.ipynb #5332135a
 def _cmc(first_rank:np.ndarray, max_rank:int)->np.ndarray:
     "Eq. 2 from the first-match ranks of the valid queries."
     return (first_rank[:, None] <= np.arange(1, max_rank + 1)).mean(0)
@@ -154,7 +172,8 @@ def _dedup_rank(order:np.ndarray,   # (Nq, Ng) argsort of the distances
     nq, ng = order.shape
     ids, g_code = np.unique(g_pids, return_inverse=True)
     pos = np.empty_like(order)
-    np.put_along_axis(pos, order, np.broadcast_to(np.arange(ng), order.shape), axis=1)  # ranked position of each gallery image
+    # ranked position of each gallery image
+    np.put_along_axis(pos, order, np.broadcast_to(np.arange(ng), order.shape), axis=1)
     pos = np.where(keep_g, pos, ng)
     cols = np.argsort(g_code, kind='stable')
     starts = np.r_[0, np.flatnonzero(np.diff(g_code[cols])) + 1]
@@ -168,15 +187,17 @@ def _fdtype(device)->torch.dtype:
     "float64 where the device has it (all but MPS)."
     return torch.float32 if torch.device(device).type == 'mps' else torch.float64
 
+# %% ../nbs/05_metrics.ipynb #24803cc4
 def _codes(q_pids:torch.Tensor, g_pids:torch.Tensor)->tuple[torch.Tensor, torch.Tensor, int]:
     "Identities as int32 codes 0..P-1 shared by queries and gallery (equal ids, equal codes), and P."
     ids = torch.unique(torch.cat([g_pids.reshape(-1), q_pids]))
     return torch.searchsorted(ids, q_pids).int(), torch.searchsorted(ids, g_pids).int(), len(ids)
 
+# %% ../nbs/05_metrics.ipynb #1ce87272
 def _torch_eval(d:torch.Tensor,               # (B, Nq, Ng) distances, B trials
                 q_pids:torch.Tensor,          # (Nq,) query identities
                 g_pids:torch.Tensor,          # (B, Ng) gallery identities per trial
-                removed:torch.Tensor|None,    # bool, broadcastable to (B, Nq, Ng), gallery order: images dropped per query
+                removed:torch.Tensor|None,    # bool, broadcasts to (B, Nq, Ng), gallery order: images dropped per query
                 max_rank:int,                 # CMC length (already capped)
                 dedup:bool                    # identity-level CMC (SYSU) instead of the raw one (RegDB)
                )->torch.Tensor:               # (B, max_rank + 3) on the CPU: CMC, mAP, mINP, number of valid queries
@@ -208,6 +229,7 @@ def _torch_eval(d:torch.Tensor,               # (B, Nq, Ng) distances, B trials
     sums = torch.stack([ap.masked_fill(~valid, 0).sum(1), inp.masked_fill(~valid, 0).sum(1)], 1)
     return torch.cat([cmc / den, sums / den, n_valid[:, None].to(fdt)], 1).cpu()
 
+# %% ../nbs/05_metrics.ipynb #02318389
 def _torch_dedup_rank(order:torch.Tensor,         # (B, Nq, Ng) ranking
                       removed:torch.Tensor|None,  # (B, Nq, Ng) bool, gallery order, or None
                       q_code:torch.Tensor,        # (Nq,) query identity codes
@@ -219,10 +241,12 @@ def _torch_dedup_rank(order:torch.Tensor,         # (B, Nq, Ng) ranking
     pos = torch.empty_like(order).scatter_(2, order, torch.arange(ng, device=order.device).expand(B, nq, ng))
     if removed is not None: pos = pos.masked_fill_(removed, ng)
     first = torch.full((B, nq, n_ids), ng, dtype=pos.dtype, device=pos.device)
-    first.scatter_reduce_(2, g_code.long()[:, None, :].expand(B, nq, ng), pos, 'amin')   # first kept position of each identity
+    # first kept position of each identity
+    first.scatter_reduce_(2, g_code.long()[:, None, :].expand(B, nq, ng), pos, 'amin')
     own = first.gather(2, q_code.long()[None, :, None].expand(B, nq, 1))
     return (first <= own).sum(2)
 
+# %% ../nbs/05_metrics.ipynb #1a749ce7
 def _unpack(row:torch.Tensor, max_rank:int, what:str, n:int|None=None)->tuple[np.ndarray, float, float]:
     "One row of `_torch_eval` (CMC of `max_rank` entries, cut to `n`) as (CMC, mAP, mINP); no valid query is an error."
     row = row.double().numpy()
@@ -237,11 +261,14 @@ def eval_sysu(distmat,        # (Nq, Ng) distances, smaller = more similar; nump
               g_camids,       # (Ng,) gallery camera ids (1, 2, 4, 5 visible)
               max_rank:int=20 # length of the CMC curve (capped at Ng)
              )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP); numpy whatever the input
-    "SYSU-MM01 CMC (identity level), mAP and mINP, camera-2 images dropped for camera-3 queries; vectorised (torch input: on its device)."
-    distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank, keep_torch=True)
+    ("SYSU-MM01 CMC (identity level), mAP and mINP, camera-2 images dropped for camera-3 queries; "
+     "vectorised (torch input: on its device).")
+    distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids,
+                                                                        max_rank, keep_torch=True)
     if isinstance(distmat, torch.Tensor):
         removed = excluded_pairs(q_camids, g_camids)[None]
-        return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], removed, max_rank, dedup=True)[0], max_rank, '(kept) gallery')
+        return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], removed, max_rank, dedup=True)[0], max_rank,
+                       '(kept) gallery')
     order = _argsort_rows(distmat)
     ex = excluded_pairs(q_camids, g_camids)
     valid, ap, inp, _ = _ranked_stats(g_pids[order] == q_pids[:, None], np.take_along_axis(ex, order, 1))
@@ -258,7 +285,8 @@ def eval_regdb(distmat,        # (Nq, Ng) distances, smaller = more similar; num
     "RegDB CMC (standard, over raw matches), mAP and mINP, no camera filter; vectorised (torch input: on its device)."
     distmat, q_pids, g_pids, max_rank = _check_eval(distmat, q_pids, g_pids, max_rank=max_rank, keep_torch=True)
     if isinstance(distmat, torch.Tensor):
-        return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], None, max_rank, dedup=False)[0], max_rank, 'gallery')
+        return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], None, max_rank, dedup=False)[0], max_rank,
+                       'gallery')
     order = _argsort_rows(distmat)
     valid, ap, inp, first = _ranked_stats(g_pids[order] == q_pids[:, None])
     if not valid.any(): raise ValueError("no query identity appears in the gallery: check `q_pids`/`g_pids`")
@@ -272,7 +300,8 @@ def _trial_index(trials, n_union:int, device)->tuple[torch.Tensor, torch.Tensor]
     rows = [_tensor(t, f'trials[{k}]', device) for k, t in enumerate(trials)]
     if not rows: raise ValueError("`trials` is empty: give at least one index array")
     for k, r in enumerate(rows):
-        if r.ndim != 1 or len(r) == 0: raise ValueError(f"`trials[{k}]` must be a non-empty 1-D index array, got shape {tuple(r.shape)}")
+        if r.ndim != 1 or len(r) == 0:
+            raise ValueError(f"`trials[{k}]` must be a non-empty 1-D index array, got shape {tuple(r.shape)}")
         if int(r.min()) < 0 or int(r.max()) >= n_union:
             raise ValueError(f"`trials[{k}]` indexes columns outside 0..{n_union - 1} (the union gallery of `distmat`)")
     ng = max(len(r) for r in rows)
@@ -282,7 +311,7 @@ def _trial_index(trials, n_union:int, device)->tuple[torch.Tensor, torch.Tensor]
     return idx, pad
 
 # %% ../nbs/05_metrics.ipynb #6e30c876
-def eval_sysu_trials(distmat,              # (Nq, Nu) distances to the union of all trials' galleries; torch (any device) or numpy
+def eval_sysu_trials(distmat,              # (Nq, Nu) distances to all trials' union gallery; torch (any device)/numpy
                      q_pids,               # (Nq,) query identities
                      g_pids,               # (Nu,) identities of the union gallery
                      q_camids,             # (Nq,) query camera ids (3, 6 infrared)
@@ -290,10 +319,11 @@ def eval_sysu_trials(distmat,              # (Nq, Nu) distances to the union of 
                      trials,               # T index arrays into the union columns, one per trial (or a (T, Ng) array)
                      max_rank:int=20,      # length of the CMC curves (capped at each trial's size)
                      batch:int|None=None   # trials per batched call; None: all at once on an accelerator, 1 on the CPU
-                    )->list[tuple[np.ndarray, float, float]]: # per trial (CMC, mAP, mINP), as `eval_sysu` on its gallery
+                    )->list[tuple[np.ndarray, float, float]]: # per trial (CMC, mAP, mINP) as `eval_sysu` on its gallery
     "`eval_sysu` for every trial (a gallery subset of the union) in one batched torch call on the device of `distmat`."
     if not isinstance(distmat, torch.Tensor): distmat = torch.from_numpy(np.ascontiguousarray(_np(distmat, 'distmat')))
-    distmat, q_pids, g_pids, q_camids, g_camids, _ = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank, keep_torch=True)
+    distmat, q_pids, g_pids, q_camids, g_camids, _ = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank,
+                                                                 keep_torch=True)
     if batch is not None and int(batch) < 1: raise ValueError(f"`batch` must be >= 1 or None, got {batch}")
     idx, pad = _trial_index(trials, distmat.shape[1], distmat.device)
     T, ng = idx.shape
@@ -305,7 +335,8 @@ def eval_sysu_trials(distmat,              # (Nq, Nu) distances to the union of 
         removed = excluded_pairs(q_camids, g_camids[i]) | p[:, None, :]
         rows.append(_torch_eval(distmat[:, i].permute(1, 0, 2), q_pids, g_pids[i], removed, cap, dedup=True))
     sizes = (~pad).sum(1).tolist()
-    return [_unpack(r, cap, f'(kept) gallery of trial {k}', min(int(max_rank), n)) for k, (r, n) in enumerate(zip(torch.cat(rows), sizes))]
+    return [_unpack(r, cap, f'(kept) gallery of trial {k}', min(int(max_rank), n))
+            for k, (r, n) in enumerate(zip(torch.cat(rows), sizes))]
 
 # %% ../nbs/05_metrics.ipynb #da257a90
 def _pair(q, g):
@@ -317,7 +348,8 @@ def _pair(q, g):
     else: q, g = (np.asarray(x, dtype=np.result_type(np.asarray(x).dtype, np.float32)) for x in (q, g))
     for name, x in (('q', q), ('g', g)):
         if x.ndim != 2: raise ValueError(f"`{name}` must be 2-D (num_samples, feat_dim), got shape {tuple(x.shape)}")
-    if q.shape[1] != g.shape[1]: raise ValueError(f"`q` and `g` must have the same feature size, got {q.shape[1]} and {g.shape[1]}")
+    if q.shape[1] != g.shape[1]:
+        raise ValueError(f"`q` and `g` must have the same feature size, got {q.shape[1]} and {g.shape[1]}")
     return q, g
 
 # %% ../nbs/05_metrics.ipynb #22912cb7

@@ -27,10 +27,12 @@ _ARCHS = {  # constructor, ImageNet weights, widths of (stem, layer1, layer2, la
     'resnet101': (resnet.resnet101, resnet.ResNet101_Weights.IMAGENET1K_V1, (64, 256, 512, 1024, 2048)),
 }
 
+# %% ../nbs/02_model.ipynb #c34f9461
 def _arch(arch:str):
     if arch not in _ARCHS: raise ValueError(f"`arch` must be one of {list(_ARCHS)}, got {arch!r}")
     return _ARCHS[arch]
 
+# %% ../nbs/02_model.ipynb #d46ea450
 def stage_dims(arch:str # torchvision ResNet name, e.g. 'resnet50'
               )->tuple: # channel widths of the stem and the four stages
     "Channel widths of the stem and of `layer1`..`layer4` of `arch`."
@@ -40,12 +42,14 @@ def stage_dims(arch:str # torchvision ResNet name, e.g. 'resnet50'
 class PretrainedWeightsUnavailable(RuntimeError):
     "ImageNet weights are neither in the torch hub cache nor downloadable."
 
+# %% ../nbs/02_model.ipynb #30790237
 def imagenet_weights_path(arch:str # torchvision ResNet name
                          )->Path:  # where torchvision caches (and looks for) its ImageNet weights
     "Path of the ImageNet weight file of `arch` in the torch hub cache."
     url = _arch(arch)[1].url
     return Path(torch.hub.get_dir()) / 'checkpoints' / url.rsplit('/', 1)[-1]
 
+# %% ../nbs/02_model.ipynb #0cdfb212
 def imagenet_state_dict(arch:str # torchvision ResNet name
                        )->dict:  # ImageNet state dict (with `fc.*`)
     "ImageNet state dict of `arch` through torchvision: from the hub cache, else downloaded; clear error if neither."
@@ -69,6 +73,7 @@ def load_local_state_dict(path:str|Path # a .pth file holding a torchvision ResN
     if not isinstance(sd, dict): raise ValueError(f"{p} does not hold a state dict (got {type(sd).__name__})")
     return {k.removeprefix('module.'): v for k, v in sd.items()}
 
+# %% ../nbs/02_model.ipynb #018f026e
 def _load_into(net:nn.Module, sd:dict, source:str):
     "Load `sd` into a torchvision ResNet, ignoring `fc.*`; ValueError naming `source` on any mismatch."
     sd = {k: v for k, v in sd.items() if not k.startswith('fc.')}
@@ -91,6 +96,7 @@ def set_last_stride(net:resnet.ResNet, # torchvision ResNet, modified in place
     if block.downsample is not None: block.downsample[0].stride = (stride, stride)
     return net
 
+# %% ../nbs/02_model.ipynb #f331fb2e
 def resnet_backbone(arch:str='resnet50',            # torchvision ResNet name
                     pretrained:bool|str|Path=True,  # True: ImageNet; a path: local state dict; False: random
                     last_stride:int=1               # stride of `layer4` (1 in the paper)
@@ -114,6 +120,7 @@ def grl_coeff(step:float,             # training step counter (advanced by `per_
     if max_iter <= 0: raise ValueError(f"`max_iter` must be > 0, got {max_iter}")
     return 2. / (1. + math.exp(-tau * step / max_iter)) - 1.
 
+# %% ../nbs/02_model.ipynb #3a274d88
 class GradReverse(torch.autograd.Function):
     "Identity forward; gradient multiplied by −coeff backward."
     @staticmethod
@@ -124,6 +131,7 @@ class GradReverse(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad:Tensor): return -ctx.coeff * grad, None
 
+# %% ../nbs/02_model.ipynb #7243404c
 def grad_reverse(x:Tensor,       # any tensor
                  coeff:float=1.  # γ: scale of the reversed gradient
                 )->Tensor:       # `x` unchanged; its gradient is multiplied by −coeff
@@ -139,8 +147,10 @@ def _shift_free_bn(dim:int)->nn.BatchNorm1d:
     bn.bias.requires_grad_(False)
     return bn
 
+# %% ../nbs/02_model.ipynb #ae95754d
 def _gap(x:Tensor)->Tensor: return x.mean((-2, -1))  # global average pooling, any memory format
 
+# %% ../nbs/02_model.ipynb #a66f5214
 class ModalityClassifier(nn.Module):
     "Three FC layers (ReLU, dropout between) and a shift-free BatchNorm1d(1): a modality logit, visible 0, infrared 1."
     def __init__(self, in_dim:int,           # width of the concatenated stage features
@@ -172,6 +182,7 @@ class DENOutput(NamedTuple):
     logits: Tensor                # (B, num_classes) identity logits
     modality_logit: Tensor|None   # (B,) pre-sigmoid modality logit (visible 0, infrared 1); None if disabled
 
+# %% ../nbs/02_model.ipynb #bee15dcb
 class DEN(nn.Module):
     "Discrepancy elimination network: ResNet, BNNeck identity branch and GRL modality classifier (Sec. 3.2)."
     def __init__(self, num_classes:int,                # number of (pseudo) identities

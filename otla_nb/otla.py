@@ -43,6 +43,7 @@ def sinkhorn_reference(probs,                # (N_r, N_p) softmax outputs (array
 _FLOOR_ULPS = 32      # per-image noise floor of the stopping test, in units of the working dtype's eps
 _BLOCK = 2048         # images per partial sum of K^T u off the CPU (float64 accumulation across blocks)
 
+# %% ../nbs/03_otla.ipynb #a1f9672e
 def _check_probs(probs, name:str='probs')->Tensor:
     "`probs` as a detached floating tensor, after checking it is 2-D, non-empty, finite and non-negative."
     if not isinstance(probs, Tensor): probs = torch.as_tensor(probs)
@@ -55,6 +56,7 @@ def _check_probs(probs, name:str='probs')->Tensor:
     if negative: raise ValueError(f"`{name}` must be non-negative, it holds negative entries")
     return probs.detach()
 
+# %% ../nbs/03_otla.ipynb #44e6627c
 def _work_dtype(probs:Tensor, dtype)->torch.dtype:
     "float64 for float64 input, float32 otherwise (half and bfloat16 upcast), unless `dtype` is given."
     if dtype is None: return torch.float64 if probs.dtype == torch.float64 else torch.float32
@@ -69,16 +71,19 @@ def _log_kernel(probs:Tensor, delta:float, dtype:torch.dtype)->tuple[Tensor, Ten
     top = lp.amax(1, keepdim=True)
     return (lp - top).mul_(delta).T.contiguous(), top.squeeze(1).double() * delta
 
+# %% ../nbs/03_otla.ipynb #d6c470dc
 def _log_sweep(C:Tensor, f:Tensor, log_a:float, log_b:float)->tuple[Tensor, Tensor]:
     "One sweep of Eq. 4 in logs: class log-scaling g from the image log-scaling f, then the new f."
     g = log_b - torch.logsumexp(C + f[None, :], dim=1)
     return g, log_a - torch.logsumexp(C + g[:, None], dim=0)
 
+# %% ../nbs/03_otla.ipynb #561caddc
 def _kernel(C:Tensor, f:Tensor, g:Tensor, out:Tensor)->Tensor:
     "exp(C + g ⊕ f) written into `out`, entries below the smallest normal float set to 0 (no denormals)."
     torch.add(C, g[:, None], out=out).add_(f[None, :])
     return out.masked_fill_(out < math.log(torch.finfo(C.dtype).tiny), -math.inf).exp_()
 
+# %% ../nbs/03_otla.ipynb #56a663e8
 def _matvec(A:Tensor,               # (m, n) matrix
             x:Tensor,               # (n,) vector
             numpy:bool|None=None,   # use numpy's BLAS; None: on the CPU
@@ -173,7 +178,7 @@ def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the
                     check_every:int=10,      # sweeps between stopping tests (one host sync each); 10 as the reference
                     tau:float=20.,           # absorb the scalings into the kernel once |log u| or |log v| exceeds this
                     anderson:int=5,          # Anderson acceleration memory; 0: plain sweeps, the reference's iterates
-                    blas:bool|None=None      # products through numpy's BLAS; None: on the CPU (else torch, long sums blocked)
+                    blas:bool|None=None      # products via numpy's BLAS; None: on CPU (else torch, long sums blocked)
                    )->Tensor|tuple[Tensor, dict]: # (N_r,) int64 labels on `probs`' device [, info]
     "Infrared pseudo labels by entropic OT with uniform marginals (Eq. 3-5), a log-stabilised, accelerated Sinkhorn."
     probs = _check_probs(probs)
@@ -216,7 +221,8 @@ class LabelBank:
         "`labels` as a CPU int64 tensor of shape (n,) with values in [-1, n_classes)."
         labels = torch.as_tensor(labels)
         if labels.shape != (self.n,) or labels.is_floating_point():
-            raise ValueError(f"`labels` must be an integer tensor of shape ({self.n},), got {labels.dtype} {tuple(labels.shape)}")
+            raise ValueError(f"`labels` must be an integer tensor of shape ({self.n},), "
+                             f"got {labels.dtype} {tuple(labels.shape)}")
         if ((labels < -1) | (labels >= self.n_classes)).any():
             raise ValueError(f"`labels` must lie in [-1, {self.n_classes}), got [{labels.min()}, {labels.max()}]")
         return labels.to('cpu', torch.long).clone()
@@ -275,7 +281,8 @@ class LabelBank:
         if set(state) != {'labels', 'sum', 'count'}:
             raise ValueError(f"`state` must have keys labels, sum, count; got {sorted(state)}")
         if state['sum'].shape != self.sum.shape or state['count'].shape != self.count.shape:
-            raise ValueError(f"`state` is for a bank of shape {tuple(state['sum'].shape)}, this one is {tuple(self.sum.shape)}")
+            raise ValueError(f"`state` is for a bank of shape {tuple(state['sum'].shape)}, "
+                             f"this one is {tuple(self.sum.shape)}")
         self.labels = self._check_labels(state['labels'])
         self.sum.copy_(state['sum'])
         self.count.copy_(state['count'])
@@ -287,5 +294,6 @@ def assignment_accuracy(pred,   # (N,) pseudo labels (-1 = unknown)
     "Plain agreement of pseudo and true labels; an accuracy only when visible classes are the true identities."
     pred, true = torch.as_tensor(pred).cpu(), torch.as_tensor(true).cpu()
     if pred.ndim != 1 or pred.shape != true.shape or len(pred) == 0:
-        raise ValueError(f"`pred` and `true` must be non-empty 1-D of equal length, got {tuple(pred.shape)} and {tuple(true.shape)}")
+        raise ValueError("`pred` and `true` must be non-empty 1-D of equal length, "
+                         f"got {tuple(pred.shape)} and {tuple(true.shape)}")
     return (pred.long() == true.long()).double().mean().item()

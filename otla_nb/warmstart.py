@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, default_data_root, load_dataset, train_transform
+from .data import VISIBLE, default_data_root, load_dataset
+from .transforms import train_transform
 from .model import DEN
 from .losses import TripletLoss
 
@@ -43,7 +44,8 @@ class WarmStartConfig:
         self.n_per_cam = tuple(self.n_per_cam) if isinstance(self.n_per_cam, (list, tuple)) else self.n_per_cam
         for k in ('img_h', 'img_w', 'steps', 'p', 'k', 'n_ids', 'threads'):
             if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
-        if self.n_ids < 2 * self.p: raise ValueError(f"n_ids={self.n_ids}: the training half must hold at least p={self.p} identities")
+        if self.n_ids < 2 * self.p:
+            raise ValueError(f"n_ids={self.n_ids}: the training half must hold at least p={self.p} identities")
 
     def key(self)->str:
         "A short hash of every field that changes the weights."
@@ -57,9 +59,11 @@ def warm_start_source(cfg:WarmStartConfig, # its n_ids, n_per_cam, seed and work
     "The synthetic Market-1501-layout set of `cfg`, rendered on first use; its reader's `Dataset`."
     from otla_nb.synthetic import write_market
     base = Path(root) if root is not None else default_data_root()
-    folder = base/'synthetic'/f'market-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}-seed{cfg.seed}'
+    folder = base/'synthetic'/(f'market-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}'
+                               f'-seed{cfg.seed}')
     if not (folder/'synthetic.json').is_file():
-        write_market(folder, cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam, workers=cfg.workers, overwrite=True)
+        write_market(folder, cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam, workers=cfg.workers,
+                     overwrite=True)
     return load_dataset('market1501', folder)
 
 # %% ../nbs/05a_warmstart.ipynb #82ded85b
@@ -73,6 +77,7 @@ def _backbone_state(model:DEN)->dict:
         if k.startswith('layer'): out[k] = v.clone()
     return out
 
+# %% ../nbs/05a_warmstart.ipynb #5e19c801
 def pretrain_backbone(cfg:WarmStartConfig, # the recipe
                       root=None,           # data folder of the source set (None = default_data_root())
                       progress:bool=False  # a tqdm bar over the steps
@@ -83,6 +88,7 @@ def pretrain_backbone(cfg:WarmStartConfig, # the recipe
     try: return _pretrain(cfg, root, progress)
     finally: torch.set_num_threads(before)
 
+# %% ../nbs/05a_warmstart.ipynb #1d632927
 def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     "`pretrain_backbone`'s work, with the thread count already set."
     t0 = time.perf_counter()
@@ -100,7 +106,8 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     model.train()
     losses = []
     for s in tqdm(range(cfg.steps), desc='warm start', disable=not progress):
-        for g in opt.param_groups: g['lr'] = cfg.lr * min(1., (s + 1) / cfg.warmup) * (0.1 if s >= 0.8 * cfg.steps else 1.)
+        for g in opt.param_groups:
+            g['lr'] = cfg.lr * min(1., (s + 1) / cfg.warmup) * (0.1 if s >= 0.8 * cfg.steps else 1.)
         ids = rng.choice(len(by_id), cfg.p, replace=False)
         idx = np.concatenate([rng.choice(by_id[c], cfg.k, replace=len(by_id[c]) < cfg.k) for c in ids])
         y = torch.from_numpy(lab[idx])
@@ -112,14 +119,15 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
         losses.append(loss.detach())
     losses = torch.stack(losses).tolist()
     return _backbone_state(model), dict(images=len(lab), identities=int(lab.max()) + 1, data_s=t_data,
-                                        train_s=time.perf_counter() - t0 - t_data, loss_first=losses[0], loss_last=losses[-1],
-                                        threads=torch.get_num_threads())
+                                        train_s=time.perf_counter() - t0 - t_data, loss_first=losses[0],
+                                        loss_last=losses[-1], threads=torch.get_num_threads())
 
 # %% ../nbs/05a_warmstart.ipynb #14911fc4
 def warm_start_path(cfg:WarmStartConfig, root=None)->Path:
     "Where the warm start of `cfg` is cached: `<root>/warmstart/<arch>-<key>.pth`."
     return (Path(root) if root is not None else default_data_root())/'warmstart'/f'{cfg.arch}-{cfg.key()}.pth'
 
+# %% ../nbs/05a_warmstart.ipynb #9e1404ea
 def warm_start(cfg:WarmStartConfig|None=None, # the recipe (default: `WarmStartConfig()`)
                root=None,                     # data folder (None = default_data_root())
                progress:bool=False

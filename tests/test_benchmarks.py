@@ -8,7 +8,8 @@ BENCH = sorted((Path(__file__).resolve().parents[1]/'benchmarks').glob('bench_*.
 
 @pytest.mark.parametrize('script', BENCH, ids=lambda p: p.stem)
 def test_benchmark_quick(script, tmp_path):
-    r = subprocess.run([sys.executable, str(script), '--quick'], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, str(script), '--quick'], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.strip(), f"{script.name} printed nothing"
 

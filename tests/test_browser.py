@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get('OTLA_CHROMIUM') or shutil.which('chromium') or shutil.which('chromium-browser')
-NOTEBOOKS = {'03_otla.ipynb': 0, '01_synthetic.ipynb': 1}   # notebook -> figures it must render at least
+NOTEBOOKS = {'03_otla.ipynb': 0, '01_render.ipynb': 1}   # notebook -> figures it must render at least
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium executable (Debian: apt-get install -y chromium; "
                                 "or set OTLA_CHROMIUM): the JupyterLab browser test cannot run here")
@@ -34,10 +34,12 @@ def lab(tmp_path_factory):
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp/'config'), JUPYTER_RUNTIME_DIR=str(tmp/'runtime'), MPLBACKEND='module://matplotlib_inline.backend_inline')
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp/'config'), JUPYTER_RUNTIME_DIR=str(tmp/'runtime'),
+               MPLBACKEND='module://matplotlib_inline.backend_inline')
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ServerApp.ip=127.0.0.1', f'--ServerApp.port={port}',
-           f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={ROOT}', f'--LabApp.user_settings_dir={settings}',
-           f'--LabApp.workspaces_dir={tmp/"workspaces"}', '--LabApp.expose_app_in_browser=True', '--allow-root']
+           f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={ROOT}',
+           f'--LabApp.user_settings_dir={settings}', f'--LabApp.workspaces_dir={tmp/"workspaces"}',
+           '--LabApp.expose_app_in_browser=True', '--allow-root']
     log = open(tmp/'lab.log', 'w')
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}'
@@ -95,7 +97,8 @@ def test_notebook_runs_in_jupyterlab(lab, name):
             if errors: break
             if state['kernel'] == 'idle' and all(c['n'] is not None for c in state['cells']): break
             time.sleep(1)
-        errors = [f"{o.get('ename')}: {o.get('evalue')}" for c in state['cells'] for o in c['outputs'] if o.get('output_type') == 'error']
+        errors = [f"{o.get('ename')}: {o.get('evalue')}" for c in state['cells'] for o in c['outputs']
+                  if o.get('output_type') == 'error']
         assert not errors, f'{name}: {errors}'
         assert all(c['n'] is not None for c in state['cells']), f'{name}: cells left unexecuted after 10 minutes'
         figures = sum('image/png' in o.get('data', {}) for c in state['cells'] for o in c['outputs'])

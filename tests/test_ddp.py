@@ -1,4 +1,5 @@
-"""Two-process DistributedDataParallel training (CPU, Gloo, started by torchrun) against one process on the same global batch.
+"""Two-process DistributedDataParallel training (CPU, Gloo, started by torchrun) against one process on the same global
+batch.
 
 What "the same global batch" means here: a batch of n_ids = 4 identities is split by identity into 2 shards of 2.
 Under torchrun with 2 processes each rank forwards one shard (BatchNorm statistics, batch-hard triplets and PAL
@@ -17,7 +18,8 @@ import numpy as np
 import pytest
 import torch
 
-from otla_nb.train import make_config, fit, prepare_data, load_checkpoint, tiny_overrides
+from otla_nb.train import make_config, fit, prepare_data, tiny_overrides
+from otla_nb.runs import load_checkpoint
 
 RTOL, ATOL = 1e-4, 1e-5
 
@@ -96,7 +98,8 @@ def test_loss_trajectory_matches_one_process(runs):
 def test_only_rank0_writes(runs):
     ref, (r0, _), tmp, out = runs
     run_dir = tmp/'two'
-    assert sorted(p.name for p in run_dir.iterdir()) == ['checkpoint.pt', 'config.json', 'history.jsonl', 'metrics.json']
+    assert sorted(p.name for p in run_dir.iterdir()) == ['checkpoint.pt', 'config.json', 'history.jsonl',
+                                                         'metrics.json']
     assert out.count('epoch   1 |') == 1                             # one summary line per epoch, from rank 0
     ck = load_checkpoint(run_dir)
     assert torch.equal(ck['bank']['labels'], r0['labels'])

@@ -1,4 +1,5 @@
-"The notebooks, the exported modules, the benchmarks and the tests pass ruff's checks as `pyproject.toml` (`[tool.ruff]`) sets them."
+"""The notebooks, the exported modules, the benchmarks and the tests pass ruff's checks as `pyproject.toml`
+(`[tool.ruff]`) sets them."""
 import subprocess, sys
 from pathlib import Path
 import pytest
@@ -14,9 +15,11 @@ def test_ruff_clean():
     r = _ruff('nbs', 'otla_nb', 'benchmarks', 'tests')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
 
-@pytest.mark.parametrize('code, rule', [('import os\n', 'F401'), ('a = 1; b = 2\n', 'E702')])
+@pytest.mark.parametrize('code, rule', [('import os\n', 'F401'), ('a = 1; b = 2\n', 'E702'),
+                                        (f"a = '{'x' * 120}'\n", 'E501')])
 def test_ruff_catches(tmp_path, code, rule):
-    "The configuration is live: an unused import, or statements joined with `;`, in a file under the same settings fail."
+    """The configuration is live: an unused import, statements joined with `;` or a line over 120 characters, in a file
+    under the same settings, fail."""
     pytest.importorskip('ruff')
     (tmp_path/'bad.py').write_text(code)
     r = _ruff('--config', str(ROOT/'pyproject.toml'), str(tmp_path/'bad.py'), cwd=tmp_path)

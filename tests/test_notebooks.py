@@ -23,31 +23,35 @@ def test_there_are_experiment_notebooks():
 
 @pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
 def test_each_experiment_checks_exactly_its_parameters(path):
-    "The cell after `parameters` starts with `check_parameters(globals(), ...)` naming exactly the parameters cell's names."
+    """The cell after `parameters` starts with `check_parameters(globals(), ...)` naming exactly the parameters cell's
+    names."""
     cells = _cells(path)
     i = next(k for k, c in enumerate(cells) if 'parameters' in c['metadata'].get('tags', []))
     call = next(n.value for n in ast.parse(''.join(cells[i + 1]['source'])).body
-                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and getattr(n.value.func, 'id', '') == 'check_parameters')
+                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+                and getattr(n.value.func, 'id', '') == 'check_parameters')
     assert call.args[1].value.split() == _parameter_names(path)
 
 
 @pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
 def test_papermill_reads_every_parameter(path):
-    "papermill's own parser sees every parameter (a quote in a comment makes it skip the line, and `--help-notebook` omit it)."
+    """papermill's own parser sees every parameter (a quote in a comment makes it skip the line, and `--help-notebook`
+    omit it)."""
     papermill = pytest.importorskip('papermill')
     assert list(papermill.inspect_notebook(str(path))) == _parameter_names(path)
 
 
 def test_regdb_found_in_the_conventional_place(tmp_path):
-    """`papermill nbs/ablation.ipynb out.ipynb -p dataset regdb`, no data_root: RegDB is found under $OTLA_DATA and trained
-    on (tiny parameters under IN_TEST: a random-weight ResNet-18, 2 epochs of 2 batches)."""
+    """`papermill nbs/ablation.ipynb out.ipynb -p dataset regdb`, no data_root: RegDB is found under $OTLA_DATA and
+    trained on (tiny parameters under IN_TEST: a random-weight ResNet-18, 2 epochs of 2 batches)."""
     pytest.importorskip('papermill')
     from otla_nb.synthetic import write_regdb
     write_regdb(tmp_path/'data'/'RegDB', 8, n_per_id=4, n_trials=1, size=(32, 16), workers=1)
-    env = dict(os.environ, IN_TEST='1', OTLA_DATA=str(tmp_path/'data'), OTLA_NB_HOME=str(tmp_path/'home'), MPLBACKEND='Agg')
+    env = dict(os.environ, IN_TEST='1', OTLA_DATA=str(tmp_path/'data'), OTLA_NB_HOME=str(tmp_path/'home'),
+               MPLBACKEND='Agg')
     out = tmp_path/'out.ipynb'
-    r = subprocess.run([sys.executable, '-m', 'papermill', str(NBS/'ablation.ipynb'), str(out), '-p', 'dataset', 'regdb',
-                        '--cwd', str(NBS)], capture_output=True, text=True, timeout=900, env=env)
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(NBS/'ablation.ipynb'), str(out), '-p', 'dataset',
+                        'regdb', '--cwd', str(NBS)], capture_output=True, text=True, timeout=900, env=env)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     text = out.read_text()
     assert 'regdb: 2 epochs per run' in text and 'epoch   2 |' in text and 'Rank-1' in text

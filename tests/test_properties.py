@@ -1,4 +1,5 @@
-"""Property tests (hypothesis): OTLA's Sinkhorn on any shape, dtype and sharpness in range, and the visible-label reader.
+"""Property tests (hypothesis): OTLA's Sinkhorn on any shape, dtype and sharpness in range, and the visible-label
+reader.
 
 The examples are derandomized (the same ones on every machine) and bounded in number, so the run is repeatable and
 its time bounded; no assertion is on time.
@@ -17,7 +18,8 @@ SETTINGS = settings(derandomize=True, max_examples=60, deadline=None, suppress_h
 
 @st.composite
 def problems(draw, min_ratio:int=0):
-    "Softmax predictions (N_r, N_p) of Gaussian logits at a drawn scale, a dtype and a sharpness δ; N_r >= min_ratio·N_p."
+    """Softmax predictions (N_r, N_p) of Gaussian logits at a drawn scale, a dtype and a sharpness δ;
+    N_r >= min_ratio·N_p."""
     n_p = draw(st.integers(1, 40))
     n_r = draw(st.integers(max(1, min_ratio * n_p), 160 if min_ratio * n_p <= 160 else min_ratio * n_p))
     scale = draw(st.floats(1e-2, 8.))
@@ -45,7 +47,8 @@ def test_sinkhorn_labels_in_range(problem):
 def test_sinkhorn_matches_the_reference_loop(problem, anderson):
     """In float64, with at least two images a class, where both converge (and the reference has no NaN row): the
     reference's labels, from the plain sweeps (the reference's iterates) and from the accelerated ones."""
-    P, delta = problem   # with fewer images than classes the uniform marginals make the plan's rows ties: any label is optimal
+    # with fewer images than classes the uniform marginals make the plan's rows ties: any label is optimal
+    P, delta = problem
     P = P.double()
     ours, info = sinkhorn_assign(P, delta, return_info=True, anderson=anderson)
     ref, rinfo = sinkhorn_reference(P.numpy(), delta)

@@ -32,17 +32,20 @@ def test_ci_runs_readme_test_command(tmp_path):
     import os, shutil, subprocess
     (tmp_path/'.ci').mkdir()
     shutil.copy(ROOT/'.ci'/'run', tmp_path/'.ci'/'run')
-    (tmp_path/'README.md').write_text("# x\n\n```bash\necho first > ran-first\n```\n\n```bash\necho second > ran-second\n```\n")
+    (tmp_path/'README.md').write_text("# x\n\n```bash\necho first > ran-first\n```\n\n"
+                                      "```bash\necho second > ran-second\n```\n")
     fake = tmp_path/'bin'
     fake.mkdir()
     (fake/'chromium').write_text('#!/bin/sh\n')
     (fake/'chromium').chmod(0o755)   # present: no apt-get install here
     env = dict(os.environ, PATH=f"{fake}{os.pathsep}{os.environ['PATH']}")
-    r = subprocess.run(['bash', str(tmp_path/'.ci'/'run')], cwd='/', env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(['bash', str(tmp_path/'.ci'/'run')], cwd='/', env=env, capture_output=True, text=True,
+                       timeout=60)
     assert r.returncode == 0, r.stderr
     assert (tmp_path/'ran-second').read_text().strip() == 'second' and not (tmp_path/'ran-first').exists()
     assert '+ echo second > ran-second' in r.stdout
-    (tmp_path/'README.md').write_text("# x\n\n```bash\ntrue\n```\n\n```bash\nfalse\n```\n")   # a failing test command fails CI
+    # a failing test command fails CI
+    (tmp_path/'README.md').write_text("# x\n\n```bash\ntrue\n```\n\n```bash\nfalse\n```\n")
     assert subprocess.run(['bash', str(tmp_path/'.ci'/'run')], env=env, capture_output=True, timeout=60).returncode != 0
 
 if __name__ == '__main__' and '--write' in sys.argv:
