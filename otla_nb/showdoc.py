@@ -62,7 +62,7 @@ def execute_notebook(path,                  # a notebook file
     os.environ['IN_TEST'] = '1'
     try:
         os.chdir(path.parent)
-        CaptureShell(path).run_all(nb, exc_stop=True, preproc=skip)
+        CaptureShell(path, mpl_format='png').run_all(nb, exc_stop=True, preproc=skip)   # not retina: small files
     finally:
         os.chdir(cwd)
         if env is None: os.environ.pop('IN_TEST', None)
@@ -87,7 +87,8 @@ def outputs_main(paths:str=None # notebooks to run (default: every module notebo
     for p in todo:
         run = f'from otla_nb.showdoc import execute_notebook as e; print(e({str(p)!r}))'
         r = subprocess.run([sys.executable, '-c', run], capture_output=True, text=True)
-        print(f"{p}: {'cells run: ' + r.stdout.strip() if r.returncode == 0 else 'FAILED'}", flush=True)
+        ran = r.stdout.strip().splitlines()[-1:] if r.returncode == 0 else []   # the count (after any stray prints)
+        print(f"{p}: {'cells run: ' + ''.join(ran) if r.returncode == 0 else 'FAILED'}", flush=True)
         if r.returncode: failed.append((p, r.stderr.strip().splitlines()[-1:]))
     for p, err in failed: print(f'{p} failed (left unchanged): {err}', file=sys.stderr)
     if failed: sys.exit(1)
