@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy, json, time, warnings
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
+from typing import NamedTuple
 import numpy as np
 import torch
 import torch.nn as nn
@@ -314,6 +315,79 @@ def load_pseudo_labels(path,                 # .npy of one label per visible tra
     return load_visible_labels(path, n_visible)
 
 # %% ../nbs/10_pseudo.ipynb #9659064f
+class _Stage1Data(NamedTuple):
+    "What stage 1 trains on: the target's visible training images, and the labelled source's (None in USL)."
+    recs: list          # the target's visible training records
+    truth: np.ndarray   # their true identities (for the metrics only, never for training)
+    t_img: Tensor       # their images, uint8 (N, H, W, 3) on the device
+    s_img: Tensor|None  # the source's training images
+    s_lab: np.ndarray|None # the source's labels
+    n_src: int          # source classes (0 in USL)
+
+# %% ../nbs/10_pseudo.ipynb #a6475852
+def _stage1_data(cfg:PseudoConfig, device)->_Stage1Data:
+    "Read (and cache) the target's visible training images and the source set's training images."
+    size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
+    target = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+    recs = target.records('train', VISIBLE)
+    truth = np.array([r.pid for r in recs], dtype=np.int64)
+    t_img = target.images('train', VISIBLE, size, **kw).to_tensor(device)
+    src = source_dataset(cfg)
+    if src is None: return _Stage1Data(recs, truth, t_img, None, None, 0)
+    s_img, s_lab = (src.images('train', None, size, **kw).to_tensor(device),
+                    np.array([r.pid for r in src.train], dtype=np.int64))
+    return _Stage1Data(recs, truth, t_img, s_img, s_lab, int(s_lab.max()) + 1)
+
+# %% ../nbs/10_pseudo.ipynb #f89b9aac
+def _init_memory(model:SpCLNet, d:_Stage1Data, cfg:PseudoConfig, device)->HybridMemory:
+    "The hybrid memory, filled with the untrained model's source class centroids, then its target instance features."
+    memory = HybridMemory(model.feat_dim, d.n_src + len(d.recs), cfg.temp, cfg.momentum).to(device)
+    feats = [extract_features(model, d.t_img, 'target', cfg.test_batch)]
+    if d.s_img is not None:
+        fs = extract_features(model, d.s_img, 'source', cfg.test_batch)
+        cent = torch.zeros(d.n_src, fs.shape[1], device=device).index_add_(0, torch.from_numpy(d.s_lab).to(device), fs)
+        feats.insert(0, F.normalize(cent, dim=1))
+    memory.features = torch.cat(feats)
+    return memory
+
+# %% ../nbs/10_pseudo.ipynb #b129f7f0
+def _stage1_step(model:SpCLNet, memory:HybridMemory, opt, d:_Stage1Data, t_lab:np.ndarray, cfg:PseudoConfig, rng,
+                 gen, device)->Tensor:
+    "One SpCL step: a batch of each domain through the hybrid memory's loss, an optimiser step, the memory update."
+    loss, upd = 0., []
+    for dom in (('source', 'target') if d.s_img is not None else ('target',)):
+        if dom == 'source':
+            idx = identity_batch(d.s_lab, cfg.batch_size, cfg.num_instances, rng)
+            imgs, ent = d.s_img, torch.from_numpy(d.s_lab[idx])
+        else:
+            idx = identity_batch(t_lab, cfg.batch_size, cfg.num_instances, rng)
+            imgs, ent = d.t_img, torch.from_numpy(idx + d.n_src)
+        set_domain(model, dom)
+        f = model(train_transform(imgs[torch.from_numpy(idx).to(device)], VISIBLE, gen, p_gray=0.))
+        ent = ent.to(device)
+        loss = loss + memory(f, ent)
+        upd.append((f.detach(), ent))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    for f, ent in upd: memory.update(f, ent)
+    return loss.detach()          # no host sync per step
+
+# %% ../nbs/10_pseudo.ipynb #5d0ad30a
+def _stage1_record(epoch:int, losses:list, lab, refined, thres, t_cluster:float, truth, t0:float,
+                   cfg:PseudoConfig)->dict:
+    "An epoch's history record (clusters, un-clustered images, ARI at eps against the truth, times), logged as a line."
+    h = dict(epoch=epoch + 1, loss=float(torch.stack(losses).mean()), n_clusters=int(refined.max() + 1),
+             n_unclustered=int((refined < 0).sum()), indep_thres=float(thres), cluster_time=t_cluster,
+             **{f'eps_{k}': v for k, v in cluster_metrics(lab, truth).items() if k in ('nmi', 'ari', 'n_clusters')},
+             epoch_time=time.perf_counter() - t0)
+    line = (f"stage 1 epoch {h['epoch']}: loss {h['loss']:.3f} | {h['n_clusters']} clusters, {h['n_unclustered']} "
+            f"un-clustered | ARI at eps {h['eps_ari']:.3f} | "
+            f"clustering {t_cluster:.1f} s, epoch {h['epoch_time']:.1f} s")
+    tqdm.write(line) if cfg.progress else print(line)
+    return h
+
+# %% ../nbs/10_pseudo.ipynb #d7608f4b
 def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
               )->PseudoRun:
     ("Train SpCL (UDA from `cfg.source`, or USL) and label every visible training image of the target; "
@@ -322,70 +396,28 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
-    target = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
-    recs = target.records('train', VISIBLE)
-    truth = np.array([r.pid for r in recs], dtype=np.int64)
-    t_img = target.images('train', VISIBLE, size, **kw).to_tensor(device)
-    src = source_dataset(cfg)
-    if src is not None:
-        s_img, s_lab = (src.images('train', None, size, **kw).to_tensor(device),
-                        np.array([r.pid for r in src.train], dtype=np.int64))
-    n_src = 0 if src is None else int(s_lab.max()) + 1
-    model = SpCLNet(cfg.arch, _resolve_pretrained(cfg), dsbn=cfg.dsbn and src is not None).to(device)
-    memory = HybridMemory(model.feat_dim, n_src + len(recs), cfg.temp, cfg.momentum).to(device)
-    feats = [extract_features(model, t_img, 'target', cfg.test_batch)]
-    if src is not None:
-        fs = extract_features(model, s_img, 'source', cfg.test_batch)
-        cent = torch.zeros(n_src, fs.shape[1], device=device).index_add_(0, torch.from_numpy(s_lab).to(device), fs)
-        feats.insert(0, F.normalize(cent, dim=1))
-    memory.features = torch.cat(feats)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    d = _stage1_data(cfg, device)
+    model = SpCLNet(cfg.arch, _resolve_pretrained(cfg), dsbn=cfg.dsbn and d.s_img is not None).to(device)
+    memory = _init_memory(model, d, cfg, device)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
     history, thres = [], None
     for epoch in range(cfg.epochs):
         t0 = time.perf_counter()
-        lab, refined, thres, t_cluster = _cluster_step(memory.features[n_src:], cfg, thres)
-        memory.labels = _memory_labels(refined, n_src).to(device)
-        t_lab = memory.labels[n_src:].cpu().numpy()
+        lab, refined, thres, t_cluster = _cluster_step(memory.features[d.n_src:], cfg, thres)
+        memory.labels = _memory_labels(refined, d.n_src).to(device)
+        t_lab = memory.labels[d.n_src:].cpu().numpy()
         for grp in opt.param_groups: grp['lr'] = cfg.lr * 0.1 ** (epoch // cfg.step_size)
         model.train()
-        losses = []
-        for _ in tqdm(range(cfg.iters), desc=f'stage 1 epoch {epoch + 1}', leave=False, disable=not cfg.progress):
-            loss, upd = 0., []
-            for dom in (('source', 'target') if src is not None else ('target',)):
-                if dom == 'source':
-                    idx = identity_batch(s_lab, cfg.batch_size, cfg.num_instances, rng)
-                    imgs, ent = s_img, torch.from_numpy(s_lab[idx])
-                else:
-                    idx = identity_batch(t_lab, cfg.batch_size, cfg.num_instances, rng)
-                    imgs, ent = t_img, torch.from_numpy(idx + n_src)
-                set_domain(model, dom)
-                f = model(train_transform(imgs[torch.from_numpy(idx).to(device)], VISIBLE, gen, p_gray=0.))
-                ent = ent.to(device)
-                loss = loss + memory(f, ent)
-                upd.append((f.detach(), ent))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            for f, ent in upd: memory.update(f, ent)
-            losses.append(loss.detach())          # no host sync per step
-        h = dict(epoch=epoch + 1, loss=float(torch.stack(losses).mean()), n_clusters=int(refined.max() + 1),
-                 n_unclustered=int((refined < 0).sum()), indep_thres=float(thres), cluster_time=t_cluster,
-                 **{f'eps_{k}': v for k, v in cluster_metrics(lab, truth).items() if k in ('nmi', 'ari', 'n_clusters')},
-                 epoch_time=time.perf_counter() - t0)
-        history.append(h)
-        line = (f"stage 1 epoch {h['epoch']}: loss {h['loss']:.3f} | {h['n_clusters']} clusters, {h['n_unclustered']} "
-                f"un-clustered | ARI at eps {h['eps_ari']:.3f} | "
-                f"clustering {t_cluster:.1f} s, epoch {h['epoch_time']:.1f} s")
-        tqdm.write(line) if cfg.progress else print(line)
-    final = extract_features(model, t_img, 'target', cfg.test_batch)
+        steps = tqdm(range(cfg.iters), desc=f'stage 1 epoch {epoch + 1}', leave=False, disable=not cfg.progress)
+        losses = [_stage1_step(model, memory, opt, d, t_lab, cfg, rng, gen, device) for _ in steps]
+        history.append(_stage1_record(epoch, losses, lab, refined, thres, t_cluster, d.truth, t0, cfg))
+    final = extract_features(model, d.t_img, 'target', cfg.test_batch)
     labels = dbscan(jaccard_graph(final, cfg.k1, cfg.k2, max_dist=cfg.eps), cfg.eps, cfg.min_samples)
     if (labels >= 0).sum() == 0:
         raise RuntimeError(f"stage 1 left every image un-clustered (eps={cfg.eps}); try more epochs or a larger eps")
-    metrics = cluster_metrics(labels, truth)
+    metrics = cluster_metrics(labels, d.truth)
     save_pseudo_labels(out/'labels.npy', labels, dict(metrics=metrics, config=cfg.to_dict(), history=history,
-                                                     paths=[r.path for r in recs]))
+                                                     paths=[r.path for r in d.recs]))
     return PseudoRun(out, labels, metrics, history, cfg)
 
 # %% ../nbs/10_pseudo.ipynb #31bed709
