@@ -602,7 +602,7 @@ class ImageCache:
               cache_dir=None,           # folder of cache files; None = `default_data_root()/'cache'`
               key:str='images',         # names the cache: data set, split (the size is appended)
               workers:int|None=None,    # decoding threads; None = all CPUs
-              chunk:int=64,             # images per task
+              chunk:int=64,             # images per worker job
               progress:bool=True,       # show a tqdm bar while building
               rebuild:bool=False,       # rebuild even when a valid cache exists
              )->ImageCache:
