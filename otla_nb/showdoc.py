@@ -11,7 +11,7 @@ from nbdev.showdoc import BasicMarkdownRenderer, MarkdownRenderer
 from fastcore.script import call_parse
 
 # %% auto #0
-__all__ = ['SKIP_FLAGS', 'LabRenderer', 'execute_notebook', 'module_notebooks', 'outputs_main']
+__all__ = ['LabRenderer', 'execute_notebook', 'module_notebooks', 'outputs_main']
 
 # %% ../nbs/00a_showdoc.ipynb #f832b6ba
 class LabRenderer(BasicMarkdownRenderer):
@@ -24,36 +24,26 @@ class LabRenderer(BasicMarkdownRenderer):
         link = f'[source](../{pkg.name}/{src.name})\n\n' if src is not None and src.resolve().parent == pkg else ''
         return f"---\n\n{'#' * self.title_level} {self.nm}\n\n{link}" + MarkdownRenderer._repr_markdown_(self)
 
-# %% ../nbs/00a_showdoc.ipynb #7f6c02b8
-SKIP_FLAGS = ('notest', 'slow')   # settings.ini's `tst_flags`: the cells nbdev_test skips unless asked
-
-# %% ../nbs/00a_showdoc.ipynb #857a66e3
-def _directives(source:str)->dict:
-    "The `#|` directives opening a cell, {name: [arguments]} (`#| eval: false` -> {'eval': ['false']})."
-    out = {}
-    for line in source.splitlines():
-        if not line.startswith('#|'): break
-        words = line[2:].replace(':', ' ').split()
-        if words: out[words[0]] = words[1:]
-    return out
-
 # %% ../nbs/00a_showdoc.ipynb #2c20a315
 def execute_notebook(path,                  # a notebook file
-                     skip_flags=SKIP_FLAGS   # cells flagged with any of these are not run (as nbdev_test)
+                     skip_flags=None        # cells flagged with these are not run; None: settings.ini's `tst_flags`
                     )->int:                  # the number of cells run
     "Run the notebook at `path` as `nbdev_test` does and save it with its outputs (unchanged if a cell fails)."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     from nbdev.clean import nbdev_clean
+    from nbdev.config import get_config
+    from nbdev.process import extract_directives
     path = Path(path)
     if path.suffix != '.ipynb' or not path.is_file():
         raise FileNotFoundError(f"{path}: expected an existing .ipynb notebook")
+    flags = set(get_config().tst_flags.split() if skip_flags is None else skip_flags)
     nb = read_nb(path)
     ran = []
     def skip(cell):
-        d = _directives(cell.source)
-        if cell.cell_type != 'code' or 'nbdev_export' + '(' in cell.source or d.get('eval') == ['false']: return True
-        if set(d) & set(skip_flags): return True
+        if cell.cell_type != 'code' or 'nbdev_export' + '(' in cell.source: return True
+        d = extract_directives(cell, remove=False)     # nbdev's own reading of `#|` lines
+        if d.get('eval:', [''])[0].lower() == 'false' or flags & d.keys(): return True
         ran.append(cell)
         return False
     for c in nb.cells:

@@ -54,10 +54,10 @@ def test_imports_follow_notebook_order():
 
 def _module_notebooks():
     "(notebook path, its cells' sources, its cells) of every notebook that exports a module."
-    for p in sorted((ROOT/'nbs').glob('*.ipynb')):
+    from otla_nb.showdoc import module_notebooks
+    for p in module_notebooks(ROOT/'nbs'):
         cells = json.loads(p.read_text())['cells']
-        srcs = [''.join(c['source']) for c in cells]
-        if any(s.startswith('#| default_exp') for s in srcs): yield p, srcs, cells
+        yield p, [''.join(c['source']) for c in cells], cells
 
 def test_show_doc_under_each_definition():
     "Every public function and class has its `show_doc` in its own section, after the cell that defines it."
@@ -78,6 +78,6 @@ def test_module_notebooks_show_outputs():
     "The module notebooks are stored executed (`otla-outputs`), with no error among their outputs."
     for p, srcs, cells in _module_notebooks():
         outs = [o for c in cells if c['cell_type'] == 'code' for o in c.get('outputs', [])]
-        assert outs, f"{p.name} holds no outputs: run `otla-outputs {p.relative_to(ROOT)}`"
+        assert outs, f"{p.name} holds no outputs: run `otla-outputs --paths {p.relative_to(ROOT)}`"
         errors = [o.get('ename') for o in outs if o.get('output_type') == 'error']
         assert not errors, f"{p.name} holds error outputs {errors}"
