@@ -41,7 +41,7 @@ LEVERS = {   # name: (what changes, overrides of the preset)
     'warm': ('warm start, backbone lr x 0.1', {**NOVEMBER, **WARM}),
     'warm6': ('warm start, backbone lr x 0.1, 6 epochs', {**NOVEMBER, **WARM, **SIX}),
     'warm_b8': ('warm start + 8 x (4 + 4), 12 epochs', {**NOVEMBER, **WARM, **B8}),
-    'preset': ('the preset: warm start + 8 x (4 + 4), 6 epochs', {}),
+    'preset': ('the preset: warm start + 8 x (4 + 4), 12 epochs', {}),
 }
 
 

@@ -1,6 +1,7 @@
 """One prepared GPU check: every GPU question of the project answered in one call, results written as each part ends.
 
-Parts, each with its own time cap (seconds, `--caps`), in this order:
+Parts, each with its own time cap (seconds), in this order: the headline numbers first (OTLA's time at SYSU-MM01 size,
+training images/s, the evidence run), the long tail after, so that a run cut short still has them:
 
 - `otla`: `sinkhorn_assign` labels on the device against the CPU's, float32 and float64, at SYSU-MM01 size
   (11,909 x 395) at three sharpnesses of the predictions and at RegDB size (2,060 x 206); OTLA ms at SYSU size.
@@ -21,10 +22,13 @@ Parts, each with its own time cap (seconds, `--caps`), in this order:
     python benchmarks/gpu_check.py --device cpu --quick --out /tmp/gpu_check   # seconds: keeps the script from rotting
 
 `--out` receives `gpu_check.json` (rewritten after every measurement) and `gpu_check.md`. Needs torch, torchvision,
-numpy, scipy, pillow and fastcore (otla_nb's imports); not papermill, nbdev or POT. No assertions on time: a part
-that fails records its error and the next part runs.
+numpy, scipy, scikit-learn, pandas, pillow, tqdm, threadpoolctl and fastcore (otla_nb's imports); not papermill, nbdev
+or POT. No assertions on time: a part that fails records its error and the next part runs. What a bare machine cannot
+do is skipped with its reason recorded, never failed: the compiled variant without a C compiler, `Python.h` or triton
+(and a cold compile is cut at the part's cap, in a child process); DataLoader workers beyond what `/dev/shm` holds.
 """
-import argparse, dataclasses, json, math, os, platform, sys, tempfile, time, traceback, warnings
+import argparse, dataclasses, importlib.util, json, math, os, platform, shutil, subprocess, sys, sysconfig, tempfile
+import time, traceback, warnings
 from pathlib import Path
 import torch
 
@@ -34,11 +38,11 @@ import benchkit, bench_eval, bench_otla, bench_train   # noqa: E402
 from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
-from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, fit, load_run, make_config,   # noqa: E402
-                           prepare_data, tiny_overrides, train_epoch)
+from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, extract, fit, load_run,   # noqa: E402
+                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch)
 from otla_nb.runs import read_history   # noqa: E402
 
-PARTS = ('otla', 'precision', 'evaluate', 'speed', 'memory', 'evidence')
+PARTS = ('otla', 'speed', 'evidence', 'precision', 'evaluate', 'memory')   # the headline numbers first
 CAPS = dict(otla=45, precision=150, evaluate=40, speed=120, memory=40, evidence=None)   # evidence: --minutes + set-up
 
 
@@ -84,6 +88,29 @@ class Cap:
     def left(self)->float: return math.inf if self.seconds is None else self.seconds - (time.perf_counter() - self.t0)
 
 
+def usable_cpus()->int:
+    "CPUs this process may run on (its affinity mask where the OS has one), not the machine's count."
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+
+
+def compile_blocker(device)->str|None:
+    "Why `torch.compile` cannot build its kernels here (a C compiler, `Python.h`, triton on CUDA), or None."
+    cc = os.environ.get('CC', '').split()[:1] or [c for c in ('cc', 'gcc', 'clang') if shutil.which(c)][:1]
+    if not cc or not shutil.which(cc[0]): return 'no C compiler (cc, gcc, clang or $CC) on PATH'
+    header = Path(sysconfig.get_paths()['include'])/'Python.h'
+    if not header.exists(): return f'no Python.h at {header}'
+    if torch.device(device).type == 'cuda' and importlib.util.find_spec('triton') is None: return 'triton is missing'
+    return None
+
+
+def shm_workers(requested:int, batch_bytes:int, path='/dev/shm')->tuple:
+    """DataLoader workers that shared memory can hold (each keeps about 3 batches in flight), at most `requested`;
+    and the free MiB found (None where there is no such folder: workers are not limited then)."""
+    try: free = shutil.disk_usage(path).free
+    except OSError: return requested, None
+    return max(0, min(requested, int(free // (3 * batch_bytes)))), free / 2 ** 20
+
+
 def tiny_world(root:Path):
     "The tiny synthetic world, rendered once into `root`."
     return load_dataset('synthetic', str(root/'tiny'), size='tiny').root
@@ -102,6 +129,10 @@ def part_otla(args, rep, cap):
     dev = args.device
     sizes = ({'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)} if not args.quick
              else {'SYSU-like': (600, 40), 'RegDB-like': (200, 20)})
+    n_r, n_p = next(iter(sizes.values()))   # the headline first: OTLA's time at SYSU-MM01 size
+    P = bench_otla.probs_for(n_r, n_p, 1.0, 0, dev)
+    t, _ = benchkit.timed(lambda: sinkhorn_assign(P, 25.), dev, 1 if args.quick else 5)
+    rep.put('otla', f'OTLA ms at {n_r:,} x {n_p} (float32, mid, on {dev.type})', t * 1e3)
     for name, (n_r, n_p) in sizes.items():
         for regime, scale in bench_otla.SCALES.items():
             if cap.over():
@@ -115,10 +146,6 @@ def part_otla(args, rep, cap):
                 rep.put('otla', f'{name} {regime} {str(dt)[6:]}: equal labels device/CPU',
                         f'{agree:.4%} (sweeps {ia["iterations"]}/{ib["iterations"]}, '
                         f'converged {ia["converged"]}/{ib["converged"]})')
-    n_r, n_p = next(iter(sizes.values()))
-    P = bench_otla.probs_for(n_r, n_p, 1.0, 0, dev)
-    t, _ = benchkit.timed(lambda: sinkhorn_assign(P, 25.), dev, 1 if args.quick else 5)
-    rep.put('otla', f'OTLA ms at {n_r:,} x {n_p} (float32, mid, on {dev.type})', t * 1e3)
 
 
 # ---------------------------------------------------------------- precision
@@ -150,25 +177,59 @@ def _epoch(cfg, data, init, device, count_syncs=False):
     return model, st
 
 
+FAST = dict(amp='always', channels_last='always', fused_adam='always')   # the GPU fast paths, forced on
+
+
+def _precision_setup(args):
+    "The tiny world's float32 configuration, its data on the device, initial weights (seeded: a child gets them too)."
+    tiny_world(args.work)
+    fp32 = tiny_config(args, args.work, amp='never', channels_last='never', fused_adam='never')
+    data = prepare_data(fp32, args.device)
+    torch.manual_seed(0)
+    init = {k: v.clone() for k, v in build_model(fp32, data.n_classes, args.device).state_dict().items()}
+    return fp32, data, init
+
+
+def compiled_epoch(args, path:Path):
+    "The compiled variant alone (a child process of `part_precision`): its epoch's statistics written to `path`."
+    fp32, data, init = _precision_setup(args)
+    _, st = _epoch(dataclasses.replace(fp32, **FAST, compile=True), data, init, args.device)
+    path.write_text(json.dumps(st, default=float))
+
+
+def _compiled_in_child(args, rep, cap):
+    "Run `compiled_epoch` in a child process cut at the part's cap (a cold compile cannot be stopped from inside)."
+    out = args.work/'compiled_epoch.json'
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), '--device', str(args.device), '--work', str(args.work),
+           '--out', str(args.work/'compiled_out'), '--compiled-epoch', str(out)] + (['--quick'] if args.quick else [])
+    budget = max(1., cap.left())
+    try: r = subprocess.run(cmd, timeout=budget, capture_output=True, text=True)
+    except subprocess.TimeoutExpired:
+        rep.put('precision', 'compile', f"stopped: the compiled epoch, its compilation included, ran past the part's "
+                                        f"cap ({budget:.0f} s were left)")
+        return None
+    if r.returncode != 0 or not out.exists():
+        rep.put('precision', 'compile', f"error in the child process: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
+        return None
+    return json.loads(out.read_text())
+
+
 def part_precision(args, rep, cap):
-    dev, root = args.device, args.work
-    tiny_world(root)
-    fp32 = tiny_config(args, root, amp='never', channels_last='never', fused_adam='never')
-    data = prepare_data(fp32, dev)
-    init = {k: v.clone() for k, v in build_model(fp32, data.n_classes, dev).state_dict().items()}
+    dev = args.device
+    fp32, data, init = _precision_setup(args)
     _, ref = _epoch(fp32, data, init, dev)
     rep.put('precision', 'float32 epoch loss', ref['loss'])
-    variants = [('bf16 + channels_last + fused Adam', dict(amp='always', channels_last='always', fused_adam='always'))]
-    if dev.type == 'cuda' or args.compile:
-        variants.append(('the same + compile',
-                         dict(amp='always', channels_last='always', fused_adam='always', compile=True)))
-    else: rep.put('precision', 'compile', 'skipped on the CPU (about 1.5 minutes of compilation; --compile runs it)')
-    for name, kw in variants:
-        if cap.over():
-            rep.put('precision', 'stopped', f'time cap {cap.seconds} s')
-            return
-        _, st = _epoch(dataclasses.replace(fp32, **kw), data, init, dev,
-                       count_syncs=dev.type == 'cuda' and not kw.get('compile'))
+    results = []
+    if not cap.over():
+        results.append(('bf16 + channels_last + fused Adam',
+                        _epoch(dataclasses.replace(fp32, **FAST), data, init, dev, count_syncs=dev.type == 'cuda')[1]))
+    why = (compile_blocker(dev) if dev.type == 'cuda' or args.compile
+           else 'on the CPU (about 1.5 minutes of compilation; --compile runs it)')
+    if why: rep.put('precision', 'compile', f'skipped: {why}')
+    elif cap.over(): rep.put('precision', 'compile', f'stopped: time cap {cap.seconds} s reached before it')
+    elif (st := _compiled_in_child(args, rep, cap)) is not None: results.append(('the same + compile', st))
+    for name, st in results:
         rel = abs(st['loss'] - ref['loss']) / abs(ref['loss'])
         finite = all(math.isfinite(st[k]) for k in ('loss', 'ce_v', 'ce_r', 'tri_v', 'tri_r'))
         rep.put('precision', f'{name}: epoch loss', st['loss'])
@@ -196,11 +257,36 @@ def part_evaluate(args, rep, cap):
     finally: torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
     def flat(r): return {f'{m}.{k}': v for m, d in r.items() for k, v in d.items() if k != 'trials'}
     c = flat(res['cpu'])
+    changed, ties = nearest_changes(model, cfg, dev)
+    rep.put('evaluate', 'queries whose nearest gallery image differs device/CPU (float32), of them near-ties',
+            f'{changed}, {ties}')
     for name in [k for k in res if k != 'cpu']:
         diff = max(abs(v - c[k]) for k, v in flat(res[name]).items())
         rep.put('evaluate', f'{name} vs CPU: max metric difference (percent points)', diff)
-        if name == 'device': rep.put('evaluate', 'device equals CPU within 1e-4 (float32, TF32 off)', diff <= 1e-4)
+        if name == 'device':
+            rep.put('evaluate', 'device equals CPU (float32, TF32 off: metrics within 1e-4, or only near-ties differ)',
+                    diff <= 1e-4 or changed == ties)
     rep.put('evaluate', 'CPU all-search Rank-1 / mAP', f"{c['all.Rank-1']:.2f} / {c['all.mAP']:.2f}")
+
+
+def nearest_changes(model, cfg, dev)->tuple:
+    """How many queries of every (query group, gallery group) pair of the test plan have another nearest neighbour
+    on `dev` than on the CPU, and how many of those are near-ties: the CPU's best two similarities closer than twice
+    the largest device/CPU difference of any similarity."""
+    ds, cpu = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), torch.device('cpu')
+    sets = test_sets(cfg, ds)
+    feats = {k: (extract(model.to(dev), p, cfg, dev, k).cpu().double(),
+                 extract(model.to(cpu), p, dataclasses.replace(cfg, device='cpu'), cpu, k).double())
+             for k, p in sets.items()}
+    changed = ties = 0
+    for q, g in [(q, g) for q in feats for g in feats if q != g]:
+        s_dev, s_cpu = feats[q][0] @ feats[g][0].T, feats[q][1] @ feats[g][1].T
+        moved = s_dev.argmax(1) != s_cpu.argmax(1)
+        if s_cpu.shape[1] < 2 or not moved.any(): continue
+        top2 = s_cpu.topk(2, dim=1).values
+        near = (top2[:, 0] - top2[:, 1]) <= 2 * (s_dev - s_cpu).abs().max()
+        changed, ties = changed + int(moved.sum()), ties + int((moved & near).sum())
+    return changed, ties
 
 
 # ---------------------------------------------------------------- speed and memory
@@ -224,6 +310,9 @@ def part_speed(args, rep, cap):
         if dev.type == 'cuda':
             data.vis_images = data.ir_images = None
             torch.cuda.empty_cache()
+        b.workers, shm = shm_workers(b.workers, 64 * 3 * b.size[0] * b.size[1] * 4)
+        rep.put('speed', 'DataLoader workers (asked, used; /dev/shm free MiB)',
+                f"{args.workers if not args.quick else 1}, {b.workers}; {'n/a' if shm is None else f'{shm:.0f}'}")
         t_ref = bench_train.bench_reference(b, data_np, dev)
         rep.put('speed', f'reference style: images/s (fp32, PIL per image, {b.workers} workers)', 64 / t_ref)
         rep.put('speed', 'speed-up of ours (images/s)', t_ref / t_ours)
@@ -256,11 +345,12 @@ def part_evidence(args, rep, cap):
     else:
         t = time.perf_counter()
         world = root/'sysu'
-        load_dataset('synthetic', str(world), size='sysu', workers=os.cpu_count())
+        load_dataset('synthetic', str(world), size='sysu', workers=usable_cpus())
         rep.put('evidence', 'SYSU-sized world rendered (s)', time.perf_counter() - t)
         cfg = make_config('sysu', dataset='synthetic', data_root=str(world), data_kw={'size': 'sysu'}, pretrained=False,
                           cache_dir=str(root/'cache'), progress=False, device=str(dev),
                           out_dir=str(root/'runs'/'evidence'))
+    shutil.rmtree(cfg.out_dir, ignore_errors=True)   # a --work used before: a fresh run, not a refusal
     deadline = time.perf_counter() + args.minutes * 60
     rows, last = [], 0.
     for epoch in range(cfg.epochs):
@@ -296,6 +386,7 @@ def main(argv=None):
     ap.add_argument('--compile', action='store_true', help='also run the compile variant on the CPU')
     ap.add_argument('--work', default=None,
                     help='scratch folder for worlds, caches and runs (default: a temporary one)')
+    ap.add_argument('--compiled-epoch', default=None, help=argparse.SUPPRESS)   # the child of part_precision
     args = ap.parse_args(argv)
     try: args.device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto'
                                     else args.device)
@@ -303,11 +394,15 @@ def main(argv=None):
     if args.device.type == 'cuda' and not torch.cuda.is_available():
         ap.error(f'--device {args.device}: CUDA is not available here')
     if args.minutes <= 0: ap.error(f'--minutes {args.minutes}: expected a positive number')
+    if args.compiled_epoch:
+        args.work = Path(args.work)
+        compiled_epoch(args, Path(args.compiled_epoch))
+        return 0
     scratch = None if args.work else tempfile.TemporaryDirectory(prefix='gpu-check-')
     args.work = Path(args.work or scratch.name)
     name = benchkit.device_name(args.device)
     rep = Report(Path(args.out), dict(device_name=name, torch=torch.__version__, date=time.strftime('%Y-%m-%d'),
-                                      device=str(args.device), cpus=os.cpu_count(), quick=args.quick,
+                                      device=str(args.device), cpus=usable_cpus(), quick=args.quick,
                                       python=platform.python_version()))
     try:
         for part in args.parts:

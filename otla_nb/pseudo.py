@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .data import VISIBLE, load_dataset, default_data_root
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
+from .render import world_fingerprint
 from .runs import atomic_write, write_json
 from .train import TrainConfig, NO_RESULT_FIELDS, fit, cached_fit, resolve_device, load_visible_labels
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
@@ -200,7 +201,7 @@ def synthetic_source_root(source:str, # a name of `SOURCES`
     if size not in synthetic.PRESETS[layout]:
         raise ValueError(f"size={size!r}: expected one of {sorted(synthetic.PRESETS[layout])}")
     base = Path(target_root).parent if target_root is not None else default_data_root()/'synthetic'
-    root = base/f'{layout}-{size}-seed{seed}'
+    root = base/f'{layout}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
     if not (root/'synthetic.json').is_file():
         getattr(synthetic, writer)(root, seed=seed, workers=workers, **synthetic.PRESETS[layout][size])
     return root

@@ -4,14 +4,14 @@
 
 # %% ../nbs/01_render.ipynb #eb28f627
 from __future__ import annotations
-import math, zlib
-from dataclasses import dataclass, fields
+import hashlib, json, math, zlib
+from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 
 # %% auto #0
-__all__ = ['FABRICS', 'HAIR', 'UPPER', 'LOWER', 'PATTERNS', 'BAGS', 'LOGOS', 'LAYOUT_CODES', 'Population', 'make_population',
-           'Garment', 'Identity', 'sample_identity', 'RenderOpts', 'make_opts', 'Camera', 'make_camera', 'Pose',
-           'sample_pose', 'part_masks', 'render', 'layout_cameras']
+__all__ = ['FABRICS', 'HAIR', 'UPPER', 'LOWER', 'PATTERNS', 'BAGS', 'LOGOS', 'WORLD_VERSION', 'LAYOUT_CODES', 'Population',
+           'make_population', 'Garment', 'Identity', 'sample_identity', 'RenderOpts', 'make_opts', 'world_fingerprint',
+           'Camera', 'make_camera', 'Pose', 'sample_pose', 'part_masks', 'render', 'layout_cameras', 'modality_gap']
 
 # %% ../nbs/01_render.ipynb #e5087855
 # infrared brightness of a worn fabric at mid thickness
@@ -72,7 +72,7 @@ def make_population(key=None # None or 'default': the canonical prior; any other
 # %% ../nbs/01_render.ipynb #982e4125
 @dataclass
 class Garment:
-    "One garment: cut, pattern, visible colours, and the thermal fabric (drawn independently of the colours)."
+    "One garment: cut, pattern, visible colours, and the fibre (its NIR term, drawn independently of the colours)."
     kind: str         # one of UPPER or LOWER
     length: float     # sleeve length (fraction of the arm) or leg cover (fraction of the leg)
     pattern: str      # one of PATTERNS
@@ -81,9 +81,9 @@ class Garment:
     logo: str         # logo shape, one of LOGOS
     color: tuple      # main visible colour, RGB in [0, 1]
     color2: tuple     # pattern/logo visible colour
-    fabric: str       # thermal fabric class, a key of FABRICS
+    fabric: str       # fibre class, a key of FABRICS
     fabric2: str      # fabric of the pattern yarn
-    thickness: float  # 0 thin .. 1 thick (thicker = colder in infrared)
+    thickness: float  # 0 thin .. 1 thick (thicker = darker in NIR)
 
 # %% ../nbs/01_render.ipynb #1b12ec2a
 @dataclass
@@ -168,16 +168,26 @@ def sample_identity(rng:np.random.Generator,          # the identity's own gener
 # %% ../nbs/01_render.ipynb #0ede5e60
 @dataclass
 class RenderOpts:
-    "Difficulty knobs of the renderer (documented defaults; `ir_luma` calibrated against a supervised model)."
-    jitter: float = 1.      # pose jitter strength
-    occlusion: float = .15  # probability of an occluder in front of the person
-    noise: float = 1.       # sensor-noise strength (x camera noise)
-    blur: float = 1.        # blur strength (x camera blur)
-    cast: float = 1.        # spread of per-camera colour cast / exposure / infrared gain
-    clutter: float = 1.     # background clutter (mean objects = 2 x clutter)
-    p_back: float = .5      # probability of a back view
-    ir_luma: float = .8     # share of a garment's infrared brightness that follows its visible luma (0..1; calibrated)
-    supersample: int = 1    # render at this multiple of the size, then average down
+    "Difficulty knobs and infrared physics of the renderer (documented defaults; see *Infrared physics*)."
+    jitter: float = 1.        # pose jitter strength (>= 0)
+    occlusion: float = .15    # probability of an occluder in front of the person (0..1)
+    noise: float = 1.         # sensor-noise strength, both modalities (x camera noise; >= 0)
+    blur: float = 1.          # blur strength, both modalities (x camera blur; >= 0)
+    cast: float = 1.          # spread of per-camera colour cast / exposure / infrared gain (>= 0)
+    clutter: float = 1.       # background clutter (mean objects = 2 x clutter; >= 0)
+    p_back: float = .5        # probability of a back view (0..1)
+    ir_luma: float = .8       # share of a garment's (and pattern yarn's) NIR brightness that follows its luma (0..1)
+    ir_accessory: float = .8  # the same share for the dyed accessories: hat, bag, shoes (0..1)
+    ir_hair: float = .8       # the same share for natural hair, whose melanin darkens it in both bands (0..1)
+    ir_skin: float = .6       # the same share for skin, bright in NIR in every tone but less so when dark (0..1)
+    ir_gain: float = 1.       # spread of the infrared cameras' gain, per camera and per image (x cast; >= 0)
+    ir_blur: float = 1.       # infrared blur (x the infrared camera's sigma, 0.9-1.5 px at 128 px; >= 0)
+    ir_noise: float = 1.      # infrared sensor noise (x the infrared camera's std, 2-4%; >= 0)
+    ir_background: float = 1. # infrared background brightness (x the scene's level: 0.14-0.26 indoor, 0.05-0.18 out)
+    supersample: int = 1      # render at this multiple of the size, then average down (1..4)
+
+# %% ../nbs/01_render.ipynb #cbb8ca4b
+_SHARES = ('occlusion', 'p_back', 'ir_luma', 'ir_accessory', 'ir_hair', 'ir_skin')   # options that are in [0, 1]
 
 # %% ../nbs/01_render.ipynb #8e5715f8
 def make_opts(**opts)->RenderOpts:
@@ -188,14 +198,23 @@ def make_opts(**opts)->RenderOpts:
     o = RenderOpts(**opts)
     for n in names[:-1]:
         v = getattr(o, n)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
-            raise ValueError(f"option `{n}` must be a number >= 0, got {v!r}")
-    if o.occlusion > 1 or o.p_back > 1 or o.ir_luma > 1:
-        raise ValueError(f"options `occlusion`, `p_back` and `ir_luma` are in [0, 1], "
-                         f"got {o.occlusion}, {o.p_back}, {o.ir_luma}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < math.inf:
+            raise ValueError(f"option `{n}` must be a finite number >= 0, got {v!r}")
+    if out := [f'{n}={getattr(o, n)}' for n in _SHARES if getattr(o, n) > 1]:
+        raise ValueError(f"options {', '.join(out)}: expected shares in [0, 1]")
     if isinstance(o.supersample, bool) or not isinstance(o.supersample, int) or not 1 <= o.supersample <= 4:
         raise ValueError(f"option `supersample` must be an int in 1..4, got {o.supersample!r}")
     return o
+
+# %% ../nbs/01_render.ipynb #ed9f4348
+WORLD_VERSION = 2   # raised whenever the renderer draws differently with the same options (2: the NIR fields)
+
+# %% ../nbs/01_render.ipynb #7fab6a3a
+def world_fingerprint(opts:RenderOpts|None=None # the world's options (None = RenderOpts())
+                     )->str:                    # 8 hex digits
+    "A short hash of what decides a rendered world's pixels: `WORLD_VERSION` and every option, defaults included."
+    d = {'version': WORLD_VERSION, **asdict(opts or RenderOpts())}
+    return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:8]
 
 # %% ../nbs/01_render.ipynb #2b9b4468
 @dataclass
@@ -208,7 +227,7 @@ class Camera:
     exposure: float  # brightness factor (visible) / gain (infrared)
     wall: tuple
     floor: tuple
-    accent: tuple    # scene colours (infrared: grey levels, wall = cold background level)
+    accent: tuple    # scene colours (infrared: grey levels, wall = the dark background level)
     horizon: float   # typical floor line, fraction of the height
     blur: float      # blur sigma in pixels at 128 px height
     noise: float     # noise std on the 0..1 scale
@@ -216,7 +235,7 @@ class Camera:
 # %% ../nbs/01_render.ipynb #d31af40d
 def make_camera(cam:int,                 # camera number (as in the layout)
                 modality:str,            # 'visible' or 'infrared'
-                indoor:bool,             # indoor scene (infrared: warmer background)
+                indoor:bool,             # indoor scene (infrared: a brighter background)
                 rng:np.random.Generator, # the camera's own generator
                 cast:float=1.            # spread of colour cast / exposure / gain
                )->Camera:
@@ -414,8 +433,13 @@ def part_masks(identity:Identity,    # the person
 # %% ../nbs/01_render.ipynb #3425f125
 _LUMA = (.299, .587, .114)   # ITU-R 601 luminance weights
 
+# %% ../nbs/01_render.ipynb #89ac7a1b
+def _nir(own:float, rgb, share:float)->float:
+    "A material's near-infrared brightness: a `share` follows its visible luma (mapped to 0.25-0.85), the rest `own`."
+    return (1 - share) * own + share * (.25 + .6 * float(np.dot(rgb, _LUMA)))
+
 # %% ../nbs/01_render.ipynb #d4aeea7e
-def _materials(idn:Identity, modality:str, rng, ir_luma:float=0.)->tuple:
+def _materials(idn:Identity, modality:str, rng, o:RenderOpts)->tuple:
     "Per-material (main, pattern) values: RGB colours (visible) or brightness (infrared)."
     if modality == 'visible':
         occ = _hsv(rng.random(), rng.uniform(0, .6), rng.uniform(.1, .9))
@@ -424,10 +448,12 @@ def _materials(idn:Identity, modality:str, rng, ir_luma:float=0.)->tuple:
         pat = {'upper': idn.upper.color2, 'lower': idn.lower.color2}
         return ({k: np.asarray(v, np.float32) for k, v in main.items()},
                 {k: np.asarray(v, np.float32) for k, v in pat.items()})
-    def fab(name, t, rgb):   # fabric temperature, blended with the colour's luminance mapped to the same range
-        return (1 - ir_luma) * (FABRICS[name] - .14 * (t - .5)) + ir_luma * (.25 + .6 * float(np.dot(rgb, _LUMA)))
+    def fab(name, t, rgb): return _nir(FABRICS[name] - .14 * (t - .5), rgb, o.ir_luma)   # fibre term + dye term
     up, lo = idn.upper, idn.lower
-    main = {'skin': idn.skin_ir, 'hair': idn.hair_ir, 'shoes': idn.shoes_ir, 'bag': idn.bag_ir,
+    main = {'skin': _nir(idn.skin_ir, idn.skin, o.ir_skin),
+            'hair': _nir(idn.hair_ir, idn.hair_color, o.ir_accessory if idn.hair == 'hat' else o.ir_hair),
+            'shoes': _nir(idn.shoes_ir, idn.shoes, o.ir_accessory),
+            'bag': _nir(idn.bag_ir, idn.bag_color, o.ir_accessory),
             'upper': fab(up.fabric, up.thickness, up.color), 'lower': fab(lo.fabric, lo.thickness, lo.color)}
     pat = {'upper': fab(up.fabric2, up.thickness, up.color2), 'lower': fab(lo.fabric2, lo.thickness, lo.color2)}
     f = lambda: 1 + .03 * rng.uniform(-1, 1)
@@ -436,7 +462,8 @@ def _materials(idn:Identity, modality:str, rng, ir_luma:float=0.)->tuple:
     return main, {k: np.float32(v * f()) for k, v in pat.items()}
 
 # %% ../nbs/01_render.ipynb #ff7130ff
-def _background(cam:Camera, H, W, rng, clutter:float):
+def _background(cam:Camera, H, W, rng, clutter:float, level:float=1.):
+    "The scene behind the person: wall, floor and clutter; `level` scales an infrared scene's brightness."
     ch = 3 if cam.modality == 'visible' else 1
     hz = int(H * np.clip(cam.horizon + rng.normal(0, .05), .45, .95))
     jit = lambda c: np.clip(np.asarray(c[:ch], np.float32) * rng.uniform(.85, 1.15, ch).astype(np.float32), 0, 1)
@@ -453,7 +480,7 @@ def _background(cam:Camera, H, W, rng, clutter:float):
         elif rng.random() < .5: c = jit(cam.accent)
         else: c = np.asarray(_hsv(rng.random(), rng.uniform(0, .7), rng.uniform(.1, .95)), np.float32)
         img[max(y, 0):max(y + h, 0), max(x, 0):max(x + w, 0)] = c
-    return img
+    return img if ch == 3 or level == 1 else img * np.float32(level)
 
 # %% ../nbs/01_render.ipynb #60718fe4
 def _blur(x:np.ndarray, s:float)->np.ndarray:
@@ -487,10 +514,10 @@ def render(identity:Identity|None,   # the person; None renders an empty scene
     h, w = int(size[0]), int(size[1])
     if h < 16 or w < 8: raise ValueError(f"`size` must be at least (16, 8), got {size}")
     H, W = h * o.supersample, w * o.supersample
-    img = _background(camera, H, W, rng, o.clutter)
+    img = _background(camera, H, W, rng, o.clutter, o.ir_background)
     if pose is None: pose = sample_pose(rng, o)
     if identity is not None:
-        main, pat = _materials(identity, modality, rng, o.ir_luma)
+        main, pat = _materials(identity, modality, rng, o)
         for mat, y0, x0, a, m in _layers(identity, pose, H, W, rng, o.occlusion):
             reg = img[y0:y0 + a.shape[0], x0:x0 + a.shape[1]]
             v = main[mat] if m is None else main[mat] + (pat[mat] - main[mat]) * m[..., None]
@@ -504,9 +531,12 @@ def render(identity:Identity|None,   # the person; None renders an empty scene
                 * np.float32(camera.exposure * rng.uniform(1 - .1 * o.cast, 1 + .1 * o.cast)))
         img = _blur(img * (gain * light), (camera.blur + rng.uniform(0, .4)) * o.blur * s)
     else:
-        img = _blur(img, (camera.blur + rng.uniform(0, .3)) * o.blur * s)
-        img = img * np.float32(camera.exposure * rng.uniform(1 - .06 * o.cast, 1 + .06 * o.cast))
-    sd = camera.noise * o.noise * rng.uniform(.7, 1.3) * math.sqrt(12)   # uniform noise with the camera's std
+        img = _blur(img, (camera.blur + rng.uniform(0, .3)) * o.blur * o.ir_blur * s)
+        spread = .06 * o.cast * o.ir_gain   # the camera's gain spread (drawn with `cast`) scaled by `ir_gain` too
+        img = img * np.float32((camera.exposure + (camera.exposure - 1) * (o.ir_gain - 1))
+                           * rng.uniform(1 - spread, 1 + spread))
+    ir_noise = o.ir_noise if modality == 'infrared' else 1.
+    sd = camera.noise * o.noise * ir_noise * rng.uniform(.7, 1.3) * math.sqrt(12)   # uniform noise, the camera's std
     if sd > 0: img = img + (rng.random(img.shape[:2] + (1,), dtype=np.float32) - .5) * np.float32(sd)
     out = (np.clip(img, 0, 1) * 255 + .5).astype(np.uint8)
     return np.ascontiguousarray(np.repeat(out, 3, axis=2) if out.shape[2] == 1 else out)
@@ -530,3 +560,37 @@ def layout_cameras(layout:str,    # a key of LAYOUT_CODES
     if layout not in spec: raise ValueError(f"`layout` must be one of {list(spec)}, got {layout!r}")
     return {c: make_camera(c, m, ind, np.random.default_rng([seed, LAYOUT_CODES[layout], 9, c]), cast)
             for c, (m, ind) in spec[layout].items()}
+
+# %% ../nbs/01_render.ipynb #ad60674e
+def modality_gap(opts:RenderOpts|None=None, # the world's options (None = RenderOpts()); occlusion is set to 0
+                 n_ids:int=40,              # identities, each rendered once by each of four cameras
+                 seed:int=0,                # seeds the identities, the cameras and the images
+                 size:tuple=(128, 64),      # (H, W) of the rendered images
+                 person:bool=True           # compare person pixels only (False: whole images)
+                )->dict:                    # correlations and nearest-neighbour Rank-1 (%), see below
+    ("The modality gap measured on pixels: every identity at one still pose, seen by visible cameras 1, 2 and "
+     "infrared cameras 3, 6 of a SYSU-MM01 layout; grey values compared by Pearson correlation.")
+    if isinstance(n_ids, bool) or not isinstance(n_ids, (int, np.integer)) or n_ids < 2:
+        raise ValueError(f"n_ids={n_ids!r}: expected an int >= 2")
+    o = replace(opts or RenderOpts(), occlusion=0.)
+    cams = layout_cameras('sysu', seed, o.cast)
+    pose = Pose(.5, .045, 1., flip=False, back=False, stride=0., swing=0.)
+    ids = [sample_identity(np.random.default_rng([seed, 17, i])) for i in range(n_ids)]
+    grey = {c: np.stack([render(p, cams[c].modality, cams[c], np.random.default_rng([seed, 18, c, i]), size, pose, o)
+                         .astype(np.float64) @ np.array(_LUMA) for i, p in enumerate(ids)]).reshape(n_ids, -1)
+            for c in (1, 2, 3, 6)}
+    if person: mask = np.stack([sum(part_masks(p, pose, size).values()) > .5 for p in ids]).reshape(n_ids, -1) * 1.
+    else: mask = np.ones_like(grey[1])
+    def corr(x, y):   # (n, n) Pearson r of x[i] and y[j] over the pixels that both masks cover
+        mx, my = mask * x, mask * y
+        n = mask @ mask.T
+        sx, sy, sxy = mx @ mask.T, mask @ my.T, mx @ my.T
+        vx, vy = (mx * x) @ mask.T - sx ** 2 / n, mask @ (my * y).T - sy ** 2 / n
+        return (sxy - sx * sy / n) / np.sqrt(np.maximum(vx * vy, 1e-12))
+    def summary(r):
+        off = r[~np.eye(n_ids, dtype=bool)]
+        return float(np.diag(r).mean()), float(off.mean()), 100. * float((r.argmax(1) == np.arange(n_ids)).mean())
+    out = {}
+    for name, (q, g) in {'i2v': (3, 1), 'v2i': (1, 3), 'v2v': (1, 2), 'i2i': (3, 6)}.items():
+        out[f'r_{name}'], out[f'r_{name}_other'], out[f'rank1_{name}'] = summary(corr(grey[q], grey[g]))
+    return out

@@ -15,11 +15,11 @@ from PIL import Image
 from .data import (SYSU_RGB_CAMS, SYSU_IR_CAMS, Dataset, default_data_root, register_dataset, SYSU_PROTOCOL,
                           _load_sysu)
 from .render import (LAYOUT_CODES, Population, RenderOpts, layout_cameras, make_opts, make_population, render,
-                            sample_identity, sample_pose)
+                            sample_identity, sample_pose, world_fingerprint)
 
 # %% auto #0
 __all__ = ['MSMT_DATES', 'MSMT_TIMES', 'SIZES', 'PRESETS', 'SynthSet', 'sysu_split', 'write_sysu', 'write_regdb', 'write_market',
-           'write_dukemtmc', 'write_msmt17', 'synthetic_root']
+           'write_dukemtmc', 'write_msmt17', 'world_options', 'synthetic_root']
 
 # %% ../nbs/01a_synthetic.ipynb #3b904f9b
 @dataclass
@@ -115,8 +115,8 @@ def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, o
         for rel, text in texts.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_text(text)
-        man = dict(meta, layout=layout, seed=seed, size=list(size), opts=asdict(opts), population=population.key,
-                   n_images=n, counts=counts, ids=ids)
+        man = dict(meta, layout=layout, seed=seed, size=list(size), opts=asdict(opts), world=world_fingerprint(opts),
+                   population=population.key, n_images=n, counts=counts, ids=ids)
         (tmp / 'synthetic.json').write_text(json.dumps(man, sort_keys=True) + '\n')
         _commit(tmp, root)
     except BaseException:
@@ -466,6 +466,12 @@ def _synthetic_preset(size)->dict:
     if size not in SIZES: raise ValueError(f"size={size!r}: expected one of {sorted(SIZES)} or a number of identities")
     return dict(SIZES[size])
 
+# %% ../nbs/01a_synthetic.ipynb #157d7f5f
+def world_options(**kw)->RenderOpts:
+    "The `RenderOpts` among a synthetic set's keyword arguments (`data_kw`, `write_sysu`'s), checked; the rest ignored."
+    names = {f.name for f in fields(RenderOpts)}
+    return make_opts(**{k: v for k, v in kw.items() if k in names})
+
 # %% ../nbs/01a_synthetic.ipynb #2e799e9f
 def synthetic_root(root=None,   # the folder; None = default_data_root()/synthetic/sysu-<size>-seed<seed>-<options hash>
                    size='demo', # a preset of `SIZES` or a number of identities
@@ -476,16 +482,18 @@ def synthetic_root(root=None,   # the folder; None = default_data_root()/synthet
     "Render the synthetic world in the SYSU-MM01 layout into `root` unless it is already there; return the folder."
     kw = {**_synthetic_preset(size), **opts}
     if image_size is not None: kw['size'] = tuple(image_size)
+    o = world_options(**opts)
+    render, world = asdict(o), world_fingerprint(o)   # the options, defaults included; with the renderer's version
     names = {f.name for f in fields(RenderOpts)}
-    render = asdict(make_opts(**{k: v for k, v in opts.items() if k in names}))   # defaults included
-    key = {'render': render, **{k: v for k, v in opts.items() if k not in names and k != 'workers'},
+    key = {'world': world, **{k: v for k, v in opts.items() if k not in names and k != 'workers'},
            **({'size': list(image_size)} if image_size is not None else {})}
     tag = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:8]
     root = Path(root) if root is not None else default_data_root()/'synthetic'/f'sysu-{size}-seed{seed}-{tag}'
     meta = root/'synthetic.json'
     if not meta.is_file(): write_sysu(root, kw.pop('n_ids'), seed=seed, **kw)
-    elif (got := json.loads(meta.read_text()).get('opts')) is not None and got != render:
-        raise ValueError(f"{root} holds a synthetic world rendered with options {got}, not the requested {render}: "
+    elif (man := json.loads(meta.read_text())).get('opts') is not None and man.get('world') != world:
+        raise ValueError(f"{root} holds a synthetic world rendered with options {man['opts']} (renderer "
+                         f"{man.get('world', 'of an older version')}), not the requested {render} (renderer {world}): "
                          "pass another root, or delete that folder to render it again")
     return root
 

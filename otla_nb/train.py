@@ -18,6 +18,7 @@ from .transforms import train_transform, test_transform
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
+from .render import world_fingerprint
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
@@ -147,7 +148,7 @@ PRESETS = {
     'sysu': dict(dataset='sysu', num_size=1, per_add_iters=1),
     'regdb': dict(dataset='regdb', num_size=2, per_add_iters=5),
     'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
-                      img_h=64, img_w=32, n_ids=8, n_vis=4, n_ir=4, epochs=6, warmup_epochs=1, milestones=(4, 5),
+                      img_h=64, img_w=32, n_ids=8, n_vis=4, n_ir=4, epochs=12, warmup_epochs=2, milestones=(8, 11),
                       per_add_iters=400, trials=10),
 }
 
@@ -765,6 +766,9 @@ def run_key(cfg)->str:
     ("A short hash of what changes a run's result: "
      "every field of `cfg` (a `TrainConfig` or a `PseudoConfig`) but `NO_RESULT_FIELDS`.")
     d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
+    if cfg.dataset == 'synthetic':   # the world by what decides its pixels, however its options were spelled
+        d['world'] = world_fingerprint(synthetic.world_options(**cfg.data_kw))
+        d['data_kw'] = {k: v for k, v in cfg.data_kw.items() if k not in asdict(synthetic.RenderOpts())}
     if isinstance(cfg, TrainConfig) and cfg.pretrained == 'synthetic':
         d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
     return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]

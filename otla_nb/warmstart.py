@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 from .data import VISIBLE, default_data_root, load_dataset
 from .transforms import train_transform
 from .model import DEN
+from .render import world_fingerprint
 from .losses import TripletLoss
 
 # %% auto #0
@@ -48,8 +49,8 @@ class WarmStartConfig:
             raise ValueError(f"n_ids={self.n_ids}: the training half must hold at least p={self.p} identities")
 
     def key(self)->str:
-        "A short hash of every field that changes the weights."
-        d = {k: v for k, v in asdict(self).items() if k != 'workers'}
+        "A short hash of every field that changes the weights, and of the renderer that draws the source set."
+        d = {k: v for k, v in asdict(self).items() if k != 'workers'} | {'world': world_fingerprint()}
         return hashlib.sha1(json.dumps(d, sort_keys=True, default=list).encode()).hexdigest()[:10]
 
 # %% ../nbs/05a_warmstart.ipynb #ef8eaa65
@@ -60,7 +61,7 @@ def warm_start_source(cfg:WarmStartConfig, # its n_ids, n_per_cam, seed and work
     from otla_nb.synthetic import write_market
     base = Path(root) if root is not None else default_data_root()
     folder = base/'synthetic'/(f'market-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}'
-                               f'-seed{cfg.seed}')
+                               f'-seed{cfg.seed}-{world_fingerprint()}')
     if not (folder/'synthetic.json').is_file():
         write_market(folder, cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam, workers=cfg.workers,
                      overwrite=True)
