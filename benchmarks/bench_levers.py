@@ -13,12 +13,11 @@ own cost (once per machine) is printed apart.
 `--quick` runs two rows on the tiny world, two batches an epoch: it checks that the script runs, its numbers mean
 nothing.
 """
-import argparse, json, os, shutil, tempfile, time
+import argparse, json, shutil, tempfile
 from pathlib import Path
-import torch
-from otla_nb.experiments import fit_all, modality_rank1, main_metrics
-from otla_nb.train import make_config, resolve_pretrained, tiny_overrides
-from benchkit import cpu_model   # the script's folder is on sys.path
+from otla_nb.experiments import modality_rank1, main_metrics
+from otla_nb.train import make_config, tiny_overrides
+from benchkit import supervised_grid   # the script's folder is on sys.path
 
 NOVEMBER = dict(pretrained=False, backbone_lr_mult=1., n_ids=4, n_vis=8, n_ir=8, epochs=12, warmup_epochs=2,
                 milestones=(8, 11), per_add_iters=200)
@@ -59,17 +58,9 @@ def main():
     small = dict(tiny_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
     run_kw = dict(setting='supervised', seed=args.seed, progress=False, device='cpu', out_dir=str(root/'runs'))
     cfgs = [(make_config('synthetic', **{**run_kw, **LEVERS[n][1], **small}), f'lever-{n}') for n in names]
-    t = time.perf_counter()
-    for c, _ in cfgs:   # the warm start, once, before the clock of any run
-        if c.pretrained == 'synthetic':
-            resolve_pretrained(c)
-            break
-    t_warm = time.perf_counter() - t
     try:
-        runs = fit_all(cfgs, jobs=args.jobs, threads=1)
-        print(f"torch {torch.__version__}, {cpu_model()}, {os.cpu_count()} CPUs; supervised, seed {args.seed}, "
-              f"{args.jobs} processes x 1 thread; {'tiny world' if args.quick else 'demo world'}; "
-              f"warm start ready in {t_warm:.0f} s\n")
+        runs = supervised_grid(cfgs, args.jobs, f"supervised, seed {args.seed}, "
+                                                f"{'tiny world' if args.quick else 'demo world'}")
         print("| lever | all-search Rank-1 | mAP | v->v | i->i | i->v | v->i | train (s) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for n, run in zip(names, runs):

@@ -12,14 +12,13 @@ torch thread each (the numbers do not depend on `--jobs`).
 `--quick` runs two rows on the tiny world, two batches an epoch: it checks that the script runs, its numbers mean
 nothing.
 """
-import argparse, json, os, shutil, tempfile, time
+import argparse, json, shutil, tempfile
 from pathlib import Path
 import numpy as np
-import torch
-from otla_nb.experiments import fit_all, modality_rank1, main_metrics
+from otla_nb.experiments import modality_rank1, main_metrics
 from otla_nb.render import make_opts, modality_gap
-from otla_nb.train import make_config, resolve_pretrained, tiny_overrides
-from benchkit import cpu_model   # the script's folder is on sys.path
+from otla_nb.train import make_config, tiny_overrides
+from benchkit import supervised_grid   # the script's folder is on sys.path
 
 OLD = dict(ir_accessory=0., ir_hair=0., ir_skin=0.)   # hat, bag, shoes, hair and skin: their own NIR term alone
 DYED = dict(OLD, ir_accessory=.8)   # hat, bag and shoes are dyed: the garments' rule (ir_luma 0.8)
@@ -58,18 +57,14 @@ def main():
     run_kw = dict(setting='supervised', progress=False, device='cpu', out_dir=str(root/'runs'))
     cfgs = []
     for n in names:
-        base = make_config('synthetic', **run_kw, **small)
+        base = make_config('synthetic', **{**run_kw, **small})
         for s in args.seeds[:1] if n in args.one_seed else args.seeds:
-            cfgs.append((make_config('synthetic', **{**run_kw, **ROWS[n][2], **small, 'seed': s,
+            own = {'data_root': str(root/f'world-{n}')} if args.quick else {}   # the tiny worlds: one folder each
+            cfgs.append((make_config('synthetic', **{**run_kw, **ROWS[n][2], **small, **own, 'seed': s,
                                                      'data_kw': {**base.data_kw, **ROWS[n][1]}}), f'world-{n}'))
-    t = time.perf_counter()
-    resolve_pretrained(cfgs[0][0])   # the warm start, once, before the clock of any run
-    t_warm = time.perf_counter() - t
     try:
-        runs = fit_all(cfgs, jobs=args.jobs, threads=1)
-        print(f"torch {torch.__version__}, {cpu_model()}, {os.cpu_count()} CPUs; supervised, seeds {args.seeds}, "
-              f"{args.jobs} processes x 1 thread; {'tiny world' if args.quick else 'demo world'}; "
-              f"warm start ready in {t_warm:.0f} s\n")
+        runs = supervised_grid(cfgs, args.jobs, f"supervised, seeds {args.seeds}, "
+                                                f"{'tiny world' if args.quick else 'demo world'}")
         print("| world | pixel r i->v | pixel Rank-1 i->v | Rank-1 | mAP | i->v | v->v | train (s) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         res = {}

@@ -466,7 +466,7 @@ def _synthetic_preset(size)->dict:
     if size not in SIZES: raise ValueError(f"size={size!r}: expected one of {sorted(SIZES)} or a number of identities")
     return dict(SIZES[size])
 
-# %% ../nbs/01a_synthetic.ipynb #157d7f5f
+# %% ../nbs/01a_synthetic.ipynb #92adb406
 def world_options(**kw)->RenderOpts:
     "The `RenderOpts` among a synthetic set's keyword arguments (`data_kw`, `write_sysu`'s), checked; the rest ignored."
     names = {f.name for f in fields(RenderOpts)}
