@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from otla_nb.otla import sinkhorn_assign
+from otla_nb.transforms import test_transform
 from otla_nb.train import fit, load_run, make_config, ot_logits, predict, prepare_data, tiny_overrides
 from benchkit import cpu_model   # the script's folder is on sys.path
 
@@ -28,7 +29,6 @@ def score(labels:np.ndarray, truth:np.ndarray, n:int)->str:
 @torch.no_grad()
 def infrared_bn(model, images, cfg, batch:int=64):
     "A copy of `model` whose BatchNorm statistics are the infrared images' own (cumulative averages over batches)."
-    from otla_nb.transforms import test_transform
     m = copy.deepcopy(model)
     bns = [b for b in m.modules() if isinstance(b, torch.nn.modules.batchnorm._BatchNorm)]
     for b in bns:
