@@ -7,8 +7,8 @@ training images/s, the evidence run), the long tail after, so that a run cut sho
   (11,909 x 395) at three sharpnesses of the predictions and at RegDB size (2,060 x 206); OTLA ms at SYSU size.
 - `precision`: one `train_epoch` on the tiny synthetic world (64 x 32) in float32, again with the fast paths
   (bf16 autocast + channels_last + fused Adam) and again with `compile=True`, from the same weights over the same
-  batches: finite losses, relative difference to float32 against `--tol`; host syncs per training step (CUDA's sync
-  debug mode, counted inside the steps only).
+  batches: finite losses, relative difference to float32 against `--tol`; an epoch with `StepGuard` around each step
+  (`StepTrap`: no copy from the host, no host read; on a GPU also CUDA's sync debug mode set to 'error').
 - `evaluate`: `evaluate` on the device against the CPU on the same weights, float32 (TF32 off): every metric within
   1e-4; the bf16 evaluation's difference beside it.
 - `speed`: training images/s of `train_epoch` against the reference-style pipeline (fp32, per-image PIL transforms,
@@ -27,8 +27,8 @@ or POT. No assertions on time: a part that fails records its error and the next 
 do is skipped with its reason recorded, never failed: the compiled variant without a C compiler, `Python.h` or triton
 (and a cold compile is cut at the part's cap, in a child process); DataLoader workers beyond what `/dev/shm` holds.
 """
-import argparse, dataclasses, importlib.util, json, math, os, platform, shutil, subprocess, sys, sysconfig, tempfile
-import time, traceback, warnings
+import argparse, contextlib, dataclasses, importlib.util, json, math, os, platform, shutil, subprocess, sys, sysconfig
+import tempfile, time, traceback
 from pathlib import Path
 import torch
 
@@ -39,7 +39,7 @@ from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, extract, fit, load_run,   # noqa: E402
-                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch)
+                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch, StepTrap)
 from otla_nb.runs import read_history   # noqa: E402
 
 PARTS = ('otla', 'speed', 'evidence', 'precision', 'evaluate', 'memory')   # the headline numbers first
@@ -149,32 +149,38 @@ def part_otla(args, rep, cap):
 
 
 # ---------------------------------------------------------------- precision
-class _StepSyncCounter:
-    "A sampler wrapper counting CUDA sync-debug warnings raised while the steps of the batches it yields run."
-    def __init__(self, sampler): self.sampler, self.count, self.steps = sampler, 0, 0
-    def __len__(self): return len(self.sampler)
-    def set_epoch(self, e): self.sampler.set_epoch(e)
-    def __iter__(self):
-        for batch in self.sampler:
-            with warnings.catch_warnings(record=True) as w:
-                warnings.simplefilter('always')
-                torch.cuda.set_sync_debug_mode('warn')
-                try: yield batch
-                finally: torch.cuda.set_sync_debug_mode('default')
-            self.count += sum('synchroniz' in str(x.message) for x in w)
-            self.steps += 1
+class StepGuard:
+    """Around each training step: `StepTrap` (a copy from the host onto the device, a host read of a device tensor)
+    and, on a GPU, CUDA's sync debug mode set to 'error' (any synchronising call raises); it counts the steps."""
+    def __init__(self, device): self.device, self.steps = torch.device(device), 0
+
+    @contextlib.contextmanager
+    def __call__(self):
+        cuda = self.device.type == 'cuda'
+        if cuda: torch.cuda.set_sync_debug_mode('error')
+        try:
+            with StepTrap(self.device): yield
+        finally:
+            if cuda: torch.cuda.set_sync_debug_mode('default')
+        self.steps += 1
 
 
-def _epoch(cfg, data, init, device, count_syncs=False):
+def _epoch(cfg, data, init, device, guard=None):
     model = build_model(cfg, data.n_classes, device)
     model.load_state_dict(init)
     s = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
-    s = _StepSyncCounter(s) if count_syncs else s
     t = time.perf_counter()
-    _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device)
+    _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device, guard=guard)
     st['wall'] = time.perf_counter() - t
-    if count_syncs: st['host_syncs_per_step'] = s.count / max(s.steps, 1)
     return model, st
+
+
+def step_check(cfg, data, init, device)->str:
+    "Run one epoch with `StepGuard` around each step: 'clean (N steps)', or what the first offending call was."
+    guard = StepGuard(device)
+    try: _epoch(cfg, data, init, device, guard)
+    except (AssertionError, RuntimeError) as e: return f'{type(e).__name__} at step {guard.steps + 1}: {e}'
+    return f'clean ({guard.steps} steps)'
 
 
 FAST = dict(amp='always', channels_last='always', fused_adam='always')   # the GPU fast paths, forced on
@@ -222,8 +228,9 @@ def part_precision(args, rep, cap):
     rep.put('precision', 'float32 epoch loss', ref['loss'])
     results = []
     if not cap.over():
-        results.append(('bf16 + channels_last + fused Adam',
-                        _epoch(dataclasses.replace(fp32, **FAST), data, init, dev, count_syncs=dev.type == 'cuda')[1]))
+        fast = dataclasses.replace(fp32, **FAST)
+        results.append(('bf16 + channels_last + fused Adam', _epoch(fast, data, init, dev)[1]))
+        rep.put('precision', 'steps without a copy from the host or a sync', step_check(fast, data, init, dev))
     why = (compile_blocker(dev) if dev.type == 'cuda' or args.compile
            else 'on the CPU (about 1.5 minutes of compilation; --compile runs it)')
     if why: rep.put('precision', 'compile', f'skipped: {why}')
@@ -235,8 +242,6 @@ def part_precision(args, rep, cap):
         rep.put('precision', f'{name}: epoch loss', st['loss'])
         rep.put('precision', f'{name}: finite, |rel. diff| <= {args.tol}',
                 f'{finite and rel <= args.tol} (rel. diff {rel:.3g}, wall {st["wall"]:.1f} s)')
-        if 'host_syncs_per_step' in st:
-            rep.put('precision', f'{name}: host syncs per training step', st['host_syncs_per_step'])
 
 
 # ---------------------------------------------------------------- evaluate

@@ -4,12 +4,12 @@
 
 # %% ../nbs/03_otla.ipynb #ae9a9079
 from __future__ import annotations
-import contextlib, math
+import contextlib, functools, math
 import numpy as np
 import torch
 from torch import Tensor
 from fastcore.basics import store_attr
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # %% auto #0
 __all__ = ['sinkhorn_reference', 'sinkhorn_assign', 'LabelBank', 'assignment_accuracy']
@@ -41,20 +41,27 @@ def sinkhorn_reference(probs,                # (N_r, N_p) softmax outputs (array
 
 # %% ../nbs/03_otla.ipynb #40f7f86a
 _FLOOR_ULPS = 32      # per-image noise floor of the stopping test, in units of the working dtype's eps
-_BLOCK = 2048         # images per partial sum of K^T u off the CPU (float64 accumulation across blocks)
+_BLOCK = 2048         # images per partial sum of K^T u (float64 accumulation across blocks)
+_BAND = 60.           # nats of image weights per working-precision product in the linear sweep 0
+_EPS_TINY = {t: float(np.finfo(t).eps / np.finfo(t).tiny) for t in (np.float32, np.float64)}   # ε / smallest normal
 
 # %% ../nbs/03_otla.ipynb #a1f9672e
-def _check_probs(probs, name:str='probs')->Tensor:
-    "`probs` as a detached floating tensor, after checking it is 2-D, non-empty, finite and non-negative."
+def _probs_range(probs, name:str='probs')->tuple[Tensor, float, float]:
+    "`probs` as a detached floating tensor, its smallest and largest entry; checked 2-D, non-empty, finite, >= 0."
     if not isinstance(probs, Tensor): probs = torch.as_tensor(probs)
     if probs.ndim != 2 or probs.numel() == 0:
         raise ValueError(f"`{name}` must be a non-empty 2-D (N_r, N_p) tensor, got shape {tuple(probs.shape)}")
     if not probs.is_floating_point():
         raise ValueError(f"`{name}` must hold floating-point probabilities, got dtype {probs.dtype}")
-    nonfinite, negative = torch.stack([(~torch.isfinite(probs)).any(), (probs < 0).any()]).tolist()
-    if nonfinite: raise ValueError(f"`{name}` must be finite, it holds NaN or inf")
-    if negative: raise ValueError(f"`{name}` must be non-negative, it holds negative entries")
-    return probs.detach()
+    lo, hi = torch.stack(torch.aminmax(probs)).tolist()           # one pass, one host sync; a NaN propagates
+    if not (math.isfinite(lo) and math.isfinite(hi)): raise ValueError(f"`{name}` must be finite, it holds NaN or inf")
+    if lo < 0: raise ValueError(f"`{name}` must be non-negative, it holds negative entries")
+    return probs.detach(), lo, hi
+
+# %% ../nbs/03_otla.ipynb #8f0e97aa
+def _check_probs(probs, name:str='probs')->Tensor:
+    "`probs` as a detached floating tensor, after checking it is 2-D, non-empty, finite and non-negative."
+    return _probs_range(probs, name)[0]
 
 # %% ../nbs/03_otla.ipynb #44e6627c
 def _work_dtype(probs:Tensor, dtype)->torch.dtype:
@@ -86,12 +93,9 @@ def _kernel(C:Tensor, f:Tensor, g:Tensor, out:Tensor)->Tensor:
 # %% ../nbs/03_otla.ipynb #56a663e8
 def _matvec(A:Tensor,               # (m, n) matrix
             x:Tensor,               # (n,) vector
-            numpy:bool|None=None,   # use numpy's BLAS; None: on the CPU
-            block:int=_BLOCK        # row chunk for the non-numpy path
+            block:int=_BLOCK        # column chunk
            )->Tensor:               # (m,) A @ x in A's dtype
-    "A @ x with long rows summed accurately: numpy's BLAS on the CPU, else chunks of `block` added in float64."
-    if A.device.type == 'cpu' if numpy is None else numpy:
-        with np.errstate(all='ignore'): return torch.from_numpy(A.numpy() @ x.numpy())   # overflow: see fallback
+    "A @ x in torch with long rows summed accurately: chunks of `block` columns added in float64."
     if A.shape[1] <= block: return A @ x
     out = torch.zeros(A.shape[0], dtype=torch.float64, device=A.device)
     for s in range(0, A.shape[1], block): out += (A[:, s:s + block] @ x[s:s + block]).double()
@@ -167,6 +171,221 @@ def _sinkhorn_loop(C:Tensor,          # (N_p, N_r) log kernel from `_log_kernel`
         step += n
     return f, g, t, v, err, dict(iterations=step, absorptions=n_absorb, fallbacks=n_fallback, restarts=n_restart)
 
+# %% ../nbs/03_otla.ipynb #4b1a78e5
+def _t(a:np.ndarray)->Tensor:
+    "The torch view of a numpy array (same memory)."
+    return torch.from_numpy(a)
+
+# %% ../nbs/03_otla.ipynb #54918b74
+def _np_log_kernel(X:np.ndarray, delta:float, floor:bool)->tuple[np.ndarray, np.ndarray]:
+    "(N_r, N_p) δ(log P - row max) in X's dtype, P floored at the smallest normal if `floor`; shifts δ·max log P."
+    C = np.log(np.maximum(X, np.finfo(X.dtype).tiny) if floor else X)
+    top = _t(C).amax(1, keepdim=True)
+    torch.sub(_t(C), top, out=_t(C)).mul_(delta)
+    return C, top[:, 0].double().numpy() * delta
+
+# %% ../nbs/03_otla.ipynb #86e5fe81
+def _np_kernel(C:np.ndarray, f:np.ndarray|None, g:np.ndarray|None, out:np.ndarray,
+               mask:bool=True   # False: the caller knows no entry falls below the smallest normal float
+              )->np.ndarray:
+    "exp(C + f ⊕ g) (exp(C) if `f` is None) written into `out`, entries below the smallest normal float set to 0."
+    if f is None: np.exp(C, out=out)
+    else:
+        torch.add(_t(C), _t(f.astype(C.dtype))[:, None], out=_t(out)).add_(_t(g.astype(C.dtype)))
+        np.exp(out, out=out)
+    return np.multiply(out, out >= np.finfo(C.dtype).tiny, out=out) if mask else out
+
+# %% ../nbs/03_otla.ipynb #f3dafebe
+def _vecmat(x:np.ndarray, A:np.ndarray, block:int=_BLOCK)->np.ndarray:
+    "x @ A as float64: one BLAS product up to 2·`block` rows, else one per `block` rows, partial sums added in float64."
+    if len(A) <= 2 * block: return (x @ A).astype(np.float64)
+    out = np.zeros(A.shape[1])
+    for s in range(0, len(A), block): out += x[s:s + block] @ A[s:s + block]
+    return out
+
+# %% ../nbs/03_otla.ipynb #d895fbca
+def _np_log_sweep(C:np.ndarray, f:np.ndarray, log_a:float, log_b:float, M:np.ndarray)->tuple[np.ndarray, np.ndarray]:
+    "One sweep of Eq. 4 in logs (as `_log_sweep`) with `M` as scratch: float64 g from f, then the new f."
+    top = torch.add(_t(C), _t(f.astype(C.dtype))[:, None], out=_t(M)).amax(0)
+    np.exp(_t(M).sub_(top).numpy(), out=M)
+    g = log_b - top.double().numpy() - np.log(_vecmat(np.ones(len(M), M.dtype), M))
+    top = torch.add(_t(C), _t(g.astype(C.dtype)), out=_t(M)).amax(1, keepdim=True)
+    np.exp(_t(M).sub_(top).numpy(), out=M)
+    return g, log_a - top[:, 0].double().numpy() - np.log(M.sum(1, dtype=np.float64))
+
+# %% ../nbs/03_otla.ipynb #7b26c1ca
+def _linear_sweep0(K:np.ndarray,      # (N_r, N_p) e^C as from `_np_kernel`
+                   shift:np.ndarray   # (N_r,) float64 row shifts δ·max log P
+                  )->tuple|None:      # u, v, c, E of sweep 0; None where the zeroed entries could matter
+    "Sweep 0 of Eq. 4 from α⁰ = 1/N_r with products on K = e^C, or None when log β¹ spans too wide a range."
+    n_r, n_p = K.shape
+    d = shift.max() - shift
+    band = (d // _BAND).astype(np.int64)
+    logs = [np.log(_vecmat(np.where(band == k, np.exp(k * _BAND - d), 0).astype(K.dtype), K)) - k * _BAND
+            for k in np.unique(band)]
+    log_beta = math.log(n_r / n_p) - shift.max() - np.logaddexp.reduce(logs, 0)
+    hi, lo = log_beta.max(), log_beta.min()
+    if not (math.isfinite(hi) and math.isfinite(lo) and hi - lo <= math.log(_EPS_TINY[K.dtype.type] / n_p)): return None
+    c = -(hi + lo) / 2
+    v = np.exp(log_beta + c).astype(K.dtype)
+    u = K.dtype.type(1 / n_r) / (K @ v)
+    err = float(np.abs(np.expm1(math.log(1 / n_r) - (np.log(u, dtype=np.float64) + c - shift))).sum())
+    return u, v, c, err
+
+# %% ../nbs/03_otla.ipynb #82608cf7
+def _np_start(C:np.ndarray, shift:np.ndarray, K:np.ndarray,
+              mask:bool=True   # False: no entry of e^C falls below the smallest normal float
+             )->tuple:         # f, g, c, u, v, E, 'linear' or 'log'
+    "Kernel and sweep 0: linear on e^C where safe, else in logs; f, g centred (c is the gauge constant)."
+    n_r, n_p = C.shape
+    lin = _linear_sweep0(_np_kernel(C, None, None, K, mask), shift)
+    if lin is not None: return (np.zeros(n_r), np.zeros(n_p), lin[2], lin[0], lin[1], lin[3], 'linear')
+    f0 = shift - math.log(n_r)
+    g, f = _np_log_sweep(C, f0, -math.log(n_r), -math.log(n_p), K)
+    err = float(np.abs(np.expm1(f0 - f)).sum())
+    m = (g.max() + g.min()) / 2
+    _np_kernel(C, f + m, g - m, K)
+    return f + m, g - m, -m, np.ones(n_r, C.dtype), np.ones(n_p, C.dtype), err, 'log'
+
+# %% ../nbs/03_otla.ipynb #2406b0b1
+class _NpAnderson:
+    "Type-II Anderson mixing of log u (as `_anderson_step`), float64 numpy: ring buffers, Gram matrix updated by a row."
+    def __init__(self, n:int, m:int, cap:float, reg:float=1e-10):
+        self.m, self.cap, self.reg = m, cap, reg
+        self.dg, self.dr, self.A = np.empty((m, n)), np.empty((m, n)), np.zeros((m, m))
+        self.reset()
+
+    def reset(self): self.k, self.pos, self.g = 0, 0, None
+
+    def shift(self, lu:np.ndarray):
+        "Move the stored plain sweep to the gauge after absorbing `lu` (differences and residuals are gauge-free)."
+        if self.g is not None: self.g = self.g - lu
+
+    def __call__(self, x:np.ndarray, r:np.ndarray)->np.ndarray:
+        "The next log u from the iterate `x` and its residual `r` = log T(u) - x."
+        g = x + r                                                   # the plain sweep
+        if self.g is not None:
+            p = self.pos
+            np.subtract(g, self.g, out=self.dg[p])                  # ΔX + ΔR
+            np.subtract(r, self.r, out=self.dr[p])
+            self.k, self.pos = min(self.k + 1, self.m), (p + 1) % self.m
+            self.A[p, :self.k] = self.A[:self.k, p] = self.dr[:self.k] @ self.dr[p]
+        self.g, self.r, k = g, r, self.k
+        if not k: return g
+        A = self.A[:k, :k] + self.reg * self.A.diagonal()[:k].max() * np.eye(k)
+        try: gam = np.linalg.solve(A, self.dr[:k] @ r)
+        except np.linalg.LinAlgError: return g
+        mix = g - gam @ self.dg[:k]
+        return g if np.abs(mix - g).max() > self.cap else mix       # far: the plain sweep (NaN: the fallback's)
+
+# %% ../nbs/03_otla.ipynb #be9ec592
+def _np_sweep(K:np.ndarray, u:np.ndarray)->tuple[np.ndarray, np.ndarray]:
+    "One sweep of Eq. 4 on the scaled kernel: v = 1/N_p / (Kᵀu) (long sums in float64), then T(u) = 1/N_r / (K v)."
+    n_r, n_p = K.shape
+    v = (1 / n_p / _vecmat(u, K)).astype(K.dtype)
+    return v, K.dtype.type(1 / n_r) / (K @ v)
+
+# %% ../nbs/03_otla.ipynb #8f98d663
+def _np_stats(x:np.ndarray, t:np.ndarray, u:np.ndarray, v:np.ndarray)->tuple[float, float, float]:
+    "The stopping test E = Σ|x/t - 1| in float64, and the largest |log u|, |log v| (the absorption test)."
+    return (float(np.abs(x / t.astype(np.float64) - 1).sum()), float(np.abs(np.log(u)).max()),
+            float(np.abs(np.log(v)).max()))
+
+# %% ../nbs/03_otla.ipynb #e5815ae4
+def _np_loop(C:np.ndarray, K:np.ndarray,   # log kernel and the kernel of `start`, rebuilt in place on absorption
+             start:tuple,                  # from `_np_start`
+             thr:float, max_iter:int, check_every:int, tau:float, anderson:int,  # as in `_sinkhorn_loop`
+            )->tuple:                      # f, g, t, v, E, {'iterations', 'absorptions', 'fallbacks', 'restarts'}
+    "`_sinkhorn_loop`'s sweeps, absorption, Anderson mixing and log fallback, in numpy."
+    n_r, n_p = C.shape
+    f, g, _, u, v, err, _ = start
+    t, lx, aa = u, None, _NpAnderson(n_r, anderson, tau) if anderson else None
+    step, n_absorb, n_fallback, n_restart = 1, 0, 0, 0
+    while err > thr and step < max_iter:
+        n, u0, prev_err = min(check_every, max_iter - step), u, err
+        for _ in range(n):
+            x = u
+            v, t = _np_sweep(K, x)
+            if aa is None: u = t
+            else:
+                lx = np.log(x, dtype=np.float64) if lx is None else lx
+                lx = aa(lx, np.log(t, dtype=np.float64) - lx)
+                u = np.exp(lx).astype(C.dtype)
+        e, mu, mv = _np_stats(x, t, u, v)
+        if math.isfinite(e + mu + mv):
+            err = e
+            if aa is not None and err > prev_err:
+                aa.reset()
+                n_restart += 1
+            if max(mu, mv) > tau:
+                lu, lv = np.log(u, dtype=np.float64), np.log(v, dtype=np.float64)
+                f, g, t, n_absorb = f + lu, g + lv, t / u, n_absorb + 1
+                if aa is not None: aa.shift(lu)
+                lx = None if lx is None else lx - lu
+                _np_kernel(C, f, g, K)
+                u, v = np.ones_like(u), np.ones_like(v)
+        else:                                               # a scaling overflowed: redo the block in logs, plainly
+            f, n_fallback, lx = f + np.log(u0, dtype=np.float64), n_fallback + 1, None
+            if aa is not None: aa.reset()
+            for _ in range(n): f_prev, (g, f) = f, _np_log_sweep(C, f, -math.log(n_r), -math.log(n_p), K)
+            err = float(np.abs(np.expm1(f_prev - f)).sum())
+            _np_kernel(C, f, g, K)
+            u, v = np.ones(n_r, C.dtype), np.ones(n_p, C.dtype)
+            t = u
+        step += n
+    return f, g, t, v, err, dict(iterations=step, absorptions=n_absorb, fallbacks=n_fallback, restarts=n_restart)
+
+# %% ../nbs/03_otla.ipynb #2a5544da
+def _np_labels(C:np.ndarray, log_beta:np.ndarray, out:np.ndarray)->np.ndarray:
+    "Algorithm 1 line 14: argmax_j (C_ij + log β_j) per image, `out` as scratch."
+    torch.add(_t(C), _t(log_beta.astype(C.dtype)), out=_t(out))
+    return out.argmax(1)
+
+# %% ../nbs/03_otla.ipynb #b0fcadf2
+def _solve_numpy(probs:Tensor, lo:float, hi:float, dt:torch.dtype, delta:float, thr:float, max_iter:int,
+                 check_every:int, tau:float, anderson:int)->tuple[Tensor, dict]:
+    "The CPU solve in numpy: kernel, sweep 0, sweeps, labels; CPU int64 labels and the info of `sinkhorn_assign`."
+    X = probs.to(dt).numpy()                                  # a view when probs is already in the working dtype
+    tiny = np.finfo(X.dtype).tiny
+    with np.errstate(all='ignore'):                           # overflow and 1/0 are caught by the fallback
+        C, shift = _np_log_kernel(X, delta, floor=lo < tiny)
+        K = np.empty_like(C)                                  # C_ij >= δ log(lo/hi): no mask where that is safe
+        start = _np_start(C, shift, K, mask=delta * math.log(max(lo, tiny) / max(hi, tiny)) < math.log(tiny) + 1)
+        f, g, t, v, err, info = _np_loop(C, K, start, thr, max_iter, check_every, tau, anderson)
+        log_beta = g + np.log(v, dtype=np.float64)
+        labels = _np_labels(C, log_beta, K)
+        c = start[2]
+        log_alpha = f + np.log(t, dtype=np.float64) + c - shift
+    return torch.from_numpy(labels), dict(error=err, log_alpha=torch.from_numpy(log_alpha),
+                                          log_beta=torch.from_numpy(log_beta - c), start=start[-1], **info)
+
+# %% ../nbs/03_otla.ipynb #cb51d232
+def _solve_torch(probs:Tensor, lo:float, hi:float, dt:torch.dtype, delta:float, thr:float, max_iter:int,
+                 check_every:int, tau:float, anderson:int)->tuple[Tensor, dict]:
+    "The device solve in torch (steps 1-7): labels on `probs`' device and the info of `sinkhorn_assign`."
+    C, shift = _log_kernel(probs, delta, dt)
+    f, g, t, v, err, info = _sinkhorn_loop(C, shift, thr, max_iter, check_every, tau, anderson, _matvec)
+    log_beta = g + v.log()
+    labels = (C + log_beta[:, None]).argmax(0)
+    return labels, dict(error=err, log_alpha=(f + t.log()).double() - shift, log_beta=log_beta.double(), start='log',
+                        **info)
+
+# %% ../nbs/03_otla.ipynb #3d341329
+@functools.cache
+def _blas_controller()->ThreadpoolController:
+    "threadpoolctl's view of the loaded BLAS libraries, made once (making it scans the process: about 1 ms)."
+    return ThreadpoolController()
+
+# %% ../nbs/03_otla.ipynb #92dac86e
+@contextlib.contextmanager
+def _one_thread():
+    "torch's intra-op threads and the BLAS threads held to one inside; the caller's numbers restored, also on error."
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with _blas_controller().limit(limits=1, user_api='blas'): yield
+    finally: torch.set_num_threads(n)
+
 # %% ../nbs/03_otla.ipynb #1c378c7b
 def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the infrared images, on any device
                     delta:float=25.,         # sharpness δ of Eq. 3 (entropic weight 1/δ); larger = closer to argmax
@@ -178,29 +397,28 @@ def sinkhorn_assign(probs:Tensor,            # (N_r, N_p) softmax outputs of the
                     check_every:int=10,      # sweeps between stopping tests (one host sync each); 10 as the reference
                     tau:float=20.,           # absorb the scalings into the kernel once |log u| or |log v| exceeds this
                     anderson:int=5,          # Anderson acceleration memory; 0: plain sweeps, the reference's iterates
-                    blas:bool|None=None      # products via numpy's BLAS; None: on CPU (else torch, long sums blocked)
+                    blas:bool|None=None      # the numpy CPU solve; None: on the CPU; False: torch's, as off the CPU
                    )->Tensor|tuple[Tensor, dict]: # (N_r,) int64 labels on `probs`' device [, info]
     "Infrared pseudo labels by entropic OT with uniform marginals (Eq. 3-5), a log-stabilised, accelerated Sinkhorn."
-    probs = _check_probs(probs)
-    if not (math.isfinite(delta) and delta > 0): raise ValueError(f"`delta` must be positive and finite, got {delta}")
-    if not tol >= 0: raise ValueError(f"`tol` must be >= 0, got {tol}")
-    if max_iter < 1 or check_every < 1:
-        raise ValueError(f"`max_iter` and `check_every` must be >= 1, got {max_iter} and {check_every}")
-    if not (isinstance(anderson, int) and anderson >= 0):
-        raise ValueError(f"`anderson` must be an int >= 0 (0 = plain Sinkhorn), got {anderson!r}")
-    dt = _work_dtype(probs, dtype)
-    C, shift = _log_kernel(probs, delta, dt)
-    n_p, n_r = C.shape
-    thr = max(tol, _FLOOR_ULPS * torch.finfo(dt).eps * n_r)
-    if blas and C.device.type != 'cpu': raise ValueError(f"`blas=True` needs CPU input, got {C.device}")
-    matvec = lambda A, x: _matvec(A, x, numpy=blas)
-    with threadpool_limits(1, user_api='blas') if C.device.type == 'cpu' else contextlib.nullcontext():
-        f, g, t, v, err, info = _sinkhorn_loop(C, shift, thr, max_iter, check_every, tau, anderson, matvec)
-    log_beta = g + v.log()
-    labels = (C + log_beta[:, None]).argmax(0)
+    if not isinstance(probs, Tensor): probs = torch.as_tensor(probs)
+    cpu = probs.device.type == 'cpu'
+    with _one_thread() if cpu else contextlib.nullcontext():
+        probs, lo, hi = _probs_range(probs)
+        if not (math.isfinite(delta) and delta > 0):
+            raise ValueError(f"`delta` must be positive and finite, got {delta}")
+        if not tol >= 0: raise ValueError(f"`tol` must be >= 0, got {tol}")
+        if max_iter < 1 or check_every < 1:
+            raise ValueError(f"`max_iter` and `check_every` must be >= 1, got {max_iter} and {check_every}")
+        if not (isinstance(anderson, int) and anderson >= 0):
+            raise ValueError(f"`anderson` must be an int >= 0 (0 = plain Sinkhorn), got {anderson!r}")
+        dt = _work_dtype(probs, dtype)
+        if blas and not cpu: raise ValueError(f"`blas=True` needs CPU input, got {probs.device}")
+        thr = max(tol, _FLOOR_ULPS * torch.finfo(dt).eps * len(probs))
+        solve = _solve_numpy if cpu and blas is not False else _solve_torch
+        labels, info = solve(probs, lo, hi, dt, delta, thr, max_iter, check_every, tau, anderson)
     if not return_info: return labels
-    return labels, dict(iterations=info.pop('iterations'), error=err, converged=err <= thr, threshold=thr,
-                        log_alpha=(f + t.log()).double() - shift, log_beta=log_beta.double(), **info)
+    err = info.pop('error')
+    return labels, dict(iterations=info.pop('iterations'), error=err, converged=err <= thr, threshold=thr, **info)
 
 # %% ../nbs/03_otla.ipynb #044dd183
 class LabelBank:

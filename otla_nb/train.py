@@ -4,17 +4,19 @@
 
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, time, warnings
+import contextlib, dataclasses, functools, hashlib, itertools, json, math, os, sys, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from torch.overrides import TorchFunctionMode
+from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
-from .transforms import train_transform, test_transform
+from .transforms import train_transform, test_transform, augment_draws, norm_constants
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
@@ -29,24 +31,24 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 
 # %% auto #0
 __all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'TrainConfig', 'make_config',
-           'tiny_overrides', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
+           'tiny_overrides', 'native_bf16', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
            'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model',
            'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
-           'train_epoch', 'extract', 'test_sets', 'evaluate', 'Run', 'fit', 'check_run', 'load_run', 'run_key',
-           'cached_fit']
+           'EpochPlan', 'epoch_plan', 'StepTrap', 'train_epoch', 'extract', 'test_sets', 'evaluate', 'Run', 'fit',
+           'check_run', 'load_run', 'run_key', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
-FAST_PATHS = ('amp', 'channels_last', 'fused_adam')   # the switches that default to CUDA only
+FAST_PATHS = ('amp', 'channels_last', 'fused_adam')   # the switches that default to 'auto'
 PREDICT_MODES = ('eval', 'reference')
 
 # %% ../nbs/08_train.ipynb #6c572845
 def _fast_path(value, name:str)->str:
-    ("A fast-path switch as 'cuda', 'always' or 'never' "
+    ("A fast-path switch as 'auto', 'cuda', 'always' or 'never' "
      "(True and False, the older booleans, read as 'cuda' and 'never').")
     if value is True or value is False: return 'cuda' if value else 'never'
-    if value not in ('cuda', 'always', 'never'):
-        raise ValueError(f"{name}={value!r}: expected 'cuda', 'always', 'never' (or True/False)")
+    if value not in ('auto', 'cuda', 'always', 'never'):
+        raise ValueError(f"{name}={value!r}: expected 'auto', 'cuda', 'always', 'never' (or True/False)")
     return value
 
 # %% ../nbs/08_train.ipynb #88206dd9
@@ -90,9 +92,9 @@ class TrainConfig:
     lambda_vr:float=0.1
     lambda_rv:float=0.5             # λ_a^vr, λ_a^rv of Eq. 10
     device:str='auto'               # 'auto' (cuda if available), 'cpu', 'cuda', 'cuda:1', ...
-    amp:str='cuda' # bf16 autocast: 'cuda' (on CUDA only), 'always' (the CPU too), 'never'; True/False = 'cuda'/'never'
-    channels_last:str='cuda'        # channels_last memory format: 'cuda', 'always' or 'never' (as `amp`)
-    fused_adam:str='cuda'           # the fused Adam kernel: 'cuda', 'always' or 'never' (as `amp`)
+    amp:str='auto' # bf16 autocast: 'auto' (where it pays, `fast_path_on`), 'cuda', 'always', 'never'; True = 'cuda'
+    channels_last:str='auto'        # channels_last memory format: 'auto', 'cuda', 'always' or 'never' (as `amp`)
+    fused_adam:str='auto'           # the fused Adam kernel: 'auto', 'cuda', 'always' or 'never' (as `amp`)
     predict_mode:str='eval' # OTLA's predictions: 'eval' (each IR image once) or 'reference' (epoch's draws, train mode)
     compile:bool=False              # torch.compile the backbone (stem and the four stages) in place
     shards:int|None=None # shards per batch, split by identity (BN, triplets, PAL per shard); None = one per process
@@ -167,7 +169,16 @@ def tiny_overrides(root # scratch folder: the tiny world and the image caches go
     root = Path(root)
     return dict(data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=32, img_w=16,
                 epochs=2, max_batches=2, trials=2, progress=False, pretrained=False,
-                n_ids=4)   # the tiny world has 6 training identities
+                n_ids=4,   # the tiny world has 6 training identities
+                amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU
+
+# %% ../nbs/08_train.ipynb #5e8ecd8a
+@functools.cache
+def native_bf16()->bool:
+    "Does this CPU compute bf16 natively (AVX-512 BF16 or AMX, by /proc/cpuinfo's flags)? False where unknown."
+    try: flags = next(line for line in open('/proc/cpuinfo') if line.startswith('flags')).split(':', 1)[1].split()
+    except (OSError, StopIteration): return False
+    return bool({'avx512_bf16', 'amx_bf16'} & set(flags))
 
 # %% ../nbs/08_train.ipynb #9e5262d5
 def n_shards(cfg:TrainConfig, # its n_ids and shards
@@ -187,10 +198,14 @@ def fast_path_on(cfg:TrainConfig, # its `amp`, `channels_last` and `fused_adam`
                  device,          # the run's device
                  switch:str       # one of `FAST_PATHS`
                 )->bool:
-    "Does the fast-path `switch` of `cfg` apply on `device` ('cuda': on a GPU only, 'always', 'never')?"
+    ("Does the fast-path `switch` of `cfg` apply on `device`? 'always', 'never'; 'cuda': on a GPU; 'auto': on a GPU, "
+     "and on a CPU where it pays (fused Adam always, bf16 with channels_last on a CPU with native bf16).")
     if switch not in FAST_PATHS: raise ValueError(f"switch={switch!r}: expected one of {FAST_PATHS}")
-    v = getattr(cfg, switch)
-    return v == 'always' or (v == 'cuda' and torch.device(device).type == 'cuda')
+    v, cuda = getattr(cfg, switch), torch.device(device).type == 'cuda'
+    if v == 'auto' and not cuda:
+        if switch == 'fused_adam': return True
+        return native_bf16() and (switch == 'channels_last' or fast_path_on(cfg, device, 'channels_last'))
+    return v == 'always' or (v in ('cuda', 'auto') and cuda)
 
 # %% ../nbs/08_train.ipynb #3293b180
 def lr_at(epoch:int,        # 0-based epoch
@@ -457,21 +472,120 @@ def _epoch_seed(cfg, epoch): return cfg.seed * 1_000_003 + epoch
 def _shard_seed(cfg, epoch, b, k): return (_epoch_seed(cfg, epoch) * 1_000_003 + b) * 1_024 + k
 
 # %% ../nbs/08_train.ipynb #69dcaeee
-def _batch_inputs(vi, ri, pids, data:TrainData, cfg:TrainConfig, gen, device)->tuple:
-    "Augmented images (visible then infrared) and the labels of one batch or shard, on `device`."
-    vi_t, ri_t = torch.from_numpy(vi).to(device, non_blocking=True), torch.from_numpy(ri).to(device, non_blocking=True)
-    x = torch.cat([train_transform(data.vis_images[vi_t], VISIBLE, gen),
-                   train_transform(data.ir_images[ri_t], INFRARED, gen)])
-    x = _images_in(x, cfg, device)
-    y_v = torch.from_numpy(data.vis_labels[vi]).to(device, non_blocking=True)
-    y_r = torch.from_numpy(np.repeat(pids, cfg.n_ir) if cfg.setting != 'supervised'
-                           else data.ir_true[ri]).to(device, non_blocking=True)
-    return x, y_v, y_r
+class EpochPlan(NamedTuple):
+    "An epoch's inputs on the device, one row per (step, shard): image indices and labels, augmentation draws."
+    ints:Tensor      # int64 (steps, shards, 2·n_v + 2·n_r): visible indices, infrared indices, y_v, y_r
+    draws:Tensor     # float32 (steps, shards, n_v + n_r, 25): `augment_draws` of the visible then infrared images
+    n_v:int          # visible images per shard
+    n_r:int          # infrared images per shard
+
+# %% ../nbs/08_train.ipynb #8b7db092
+def epoch_plan(batches:list,      # the sampler's (vi, ri, pids) for each step of the epoch
+               shards:list,       # the shards this process trains, in order
+               S:int,             # shards per step in all
+               data:TrainData, cfg:TrainConfig,
+               gens:dict,         # shard -> its augmentation generator (CPU)
+               device
+              )->EpochPlan:
+    ("Every step's indices, labels and augmentation draws, made on the host in the order the steps use them and "
+     "copied to `device` at once (from pinned memory on a GPU), so that no training step copies from the host.")
+    ints, draws = [], []
+    for vi, ri, pids in batches:
+        for k in shards:
+            v, r, p = shard_batch(vi, ri, pids, k, S)
+            y_r = np.repeat(p, cfg.n_ir) if cfg.setting != 'supervised' else data.ir_true[r]
+            ints.append(np.concatenate([v, r, data.vis_labels[v], y_r]))
+            draws.append(torch.cat([augment_draws(len(v), VISIBLE, gens[k]), augment_draws(len(r), INFRARED, gens[k])]))
+    ints, draws = torch.from_numpy(np.stack(ints)), torch.stack(draws)
+    if device.type == 'cuda': ints, draws = ints.pin_memory(), draws.pin_memory()
+    shape = (len(batches), len(shards))
+    return EpochPlan(ints.to(device, non_blocking=True).view(*shape, -1),
+                     draws.to(device, non_blocking=True).view(*shape, *draws.shape[1:]), len(v), len(r))
+
+# %% ../nbs/08_train.ipynb #1de9cdf0
+def _batch_inputs(plan:EpochPlan, b:int, j:int, data:TrainData, cfg:TrainConfig, device)->tuple:
+    "Augmented images (visible then infrared) and the labels of step `b`, shard `j` of `plan`, all on `device`."
+    vi, ri, y_v, y_r = plan.ints[b, j].split([plan.n_v, plan.n_r, plan.n_v, plan.n_r])
+    d_v, d_r = plan.draws[b, j].split([plan.n_v, plan.n_r])
+    x = torch.cat([train_transform(data.vis_images[vi], VISIBLE, draws=d_v),
+                   train_transform(data.ir_images[ri], INFRARED, draws=d_r)])
+    return _images_in(x, cfg, device), y_v, y_r
+
+# %% ../nbs/08_train.ipynb #1f2c94a7
+_SYNCS = {'item', 'tolist', 'numpy', '__array__', '__bool__', '__float__', '__int__', '__index__', '__format__',
+          '__repr__', 'cpu', 'nonzero', 'argwhere', 'unique', 'unique_consecutive', 'masked_select', 'bincount',
+          'equal', 'allclose', 'is_nonzero'}   # what reads a device tensor's values on the host
+
+# %% ../nbs/08_train.ipynb #4f7d5d42
+def _tensors(obj)->list:
+    "The tensors in nested lists, tuples and dicts."
+    if isinstance(obj, Tensor): return [obj]
+    if isinstance(obj, (list, tuple)): return [t for o in obj for t in _tensors(o)]
+    if isinstance(obj, dict): return [t for o in obj.values() for t in _tensors(o)]
+    return []
+
+# %% ../nbs/08_train.ipynb #cf7702de
+class StepTrap(TorchFunctionMode):
+    "Inside it, a copy from the host onto the device or a host read of a device tensor raises, naming the call site."
+    def __init__(self, device=None): # the run's device (None: the CPU); on a GPU a device tensor's `.to('cpu')` syncs
+        super().__init__()
+        self.device = torch.device('cpu') if device is None else torch.device(device)
+
+    def __enter__(self):
+        "Enter the mode; `torch.from_numpy`, which modes do not see, is wrapped to mark its tensors as the host's."
+        self._from_numpy = torch.from_numpy
+        def from_numpy(a):
+            t = self._from_numpy(a)
+            t._host = True
+            return t
+        torch.from_numpy = from_numpy
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        torch.from_numpy = self._from_numpy
+        return super().__exit__(*exc)
+
+    @staticmethod
+    def _site()->str:
+        "file:line (function) of the first caller outside torch and this trap."
+        f = sys._getframe(2)
+        while f and ('/torch/' in f.f_code.co_filename or f.f_code.co_name in ('__torch_function__', '_fail')):
+            f = f.f_back
+        return f"{f.f_code.co_filename}:{f.f_lineno} ({f.f_code.co_name})" if f else '?'
+
+    def _fail(self, what:str, name:str):
+        raise AssertionError(f"{what} in a training step: {name} at {self._site()}")
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, '__name__', str(func))
+        ts = _tensors((args, kwargs))
+        host = [t for t in ts if getattr(t, '_host', False)]
+        dev = [t for t in ts if not getattr(t, '_host', False)]
+        target = kwargs.get('device', None)
+        if name in ('to', 'cuda'):
+            target = next((a if isinstance(a, (str, torch.device)) else a.device
+                           for a in args[1:] if isinstance(a, (str, torch.device, Tensor))), target)
+        to_cpu = (target is not None and torch.device(target).type == 'cpu' and self.device.type != 'cpu')
+        masked = name in ('__getitem__', '__setitem__') and any(t.dtype == torch.bool and t.ndim for t in dev[1:])
+        if dev and (name in _SYNCS or (name in ('to', 'copy_') and to_cpu and not host) or masked):
+            self._fail('a host sync', f'Tensor.{name}' if name.startswith('_') or name in _SYNCS else name)
+        if host and (dev or (target is not None and not to_cpu)) and (name in ('to', 'cuda', 'copy_')
+                                                                      or any(t.ndim for t in host)):
+            self._fail('a host-to-device copy', name)
+        out = func(*args, **kwargs)
+        made = name in ('tensor', 'as_tensor') and not ts and target is not None and not to_cpu
+        scalar = made and torch.device(target).type == 'cpu' and out.ndim == 0   # Adam's step count: host, by design
+        if made and not scalar: self._fail('a host-to-device copy', f'torch.{name}')
+        if scalar or (not dev and (target is None or to_cpu)):             # made on the host
+            for t in _tensors(out): t._host = True
+        return out
 
 # %% ../nbs/08_train.ipynb #69ff939d
 def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainConfig, epoch:int, step:int, device,
                 ctx:DistContext|None=None, # the process group (None: one process)
-                fwd=None                   # the module for training forwards (DDP/compiled wrapper); None: `model`
+                fwd=None,                  # the module for training forwards (DDP/compiled wrapper); None: `model`
+                guard=None                 # a context manager factory entered around each step (`StepTrap`); None: none
                )->tuple:
     "Train one epoch; return (new GRL step, dict of mean losses and counters)."
     ctx = DistContext(device=device) if ctx is None else ctx
@@ -485,26 +599,29 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     sampler.set_epoch(epoch)
     set_lr(opt, lr_at(epoch, cfg), cfg)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
-    sums, pair, count, t0 = {}, 0., 0, time.perf_counter()
+    t0 = time.perf_counter()
+    norm_constants(data.vis_images.device)                                 # made once per device, before the steps
+    batches = list(itertools.islice(sampler, n))
+    plan = epoch_plan(batches, mine, S, data, cfg, gens, device)           # the epoch's one copy from the host
+    sums, pair, count = {}, 0., 0
     bufs = list(model.buffers()) if len(mine) > 1 else []
     bar = tqdm(total=n, desc=f'epoch {epoch+1}', leave=False, disable=not cfg.progress)
-    for b, (vi, ri, pids) in enumerate(sampler):
-        if b >= n: break
+    for b, (vi, ri, pids) in enumerate(batches):
         step += cfg.per_add_iters
         coeff = grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter)
-        opt.zero_grad(set_to_none=True)
-        for j, k in enumerate(mine):
-            if S > 1: torch.manual_seed(_shard_seed(cfg, epoch, b, k))
-            x, y_v, y_r = _batch_inputs(*shard_batch(vi, ri, pids, k, S), data, cfg, gens[k], device)
-            with no_sync(fwd, j == len(mine) - 1):   # DDP all-reduces the gradients after the rank's last shard
-                with _autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
-                loss, terms = losses(out, y_v, y_r)
-                (loss if S == ctx.world else loss * (ctx.world / S)).backward()
-            if bufs and j == 0: snap = [t.clone() for t in bufs]              # BN running stats follow the first shard
-            elif bufs: [t.copy_(v) for t, v in zip(bufs, snap)]
-            # no host sync per step
-            for key, v in {**terms, 'loss': loss}.items(): sums[key] = sums.get(key, 0.) + v.detach()
-        opt.step()
+        with guard() if guard else contextlib.nullcontext():             # no copy from the host, no sync, per step
+            opt.zero_grad(set_to_none=True)
+            for j, k in enumerate(mine):
+                if S > 1: torch.manual_seed(_shard_seed(cfg, epoch, b, k))
+                x, y_v, y_r = _batch_inputs(plan, b, j, data, cfg, device)
+                with no_sync(fwd, j == len(mine) - 1):   # DDP all-reduces the gradients after the rank's last shard
+                    with _autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
+                    loss, terms = losses(out, y_v, y_r)
+                    (loss if S == ctx.world else loss * (ctx.world / S)).backward()
+                if bufs and j == 0: snap = [t.clone() for t in bufs]          # BN running stats follow the first shard
+                elif bufs: [t.copy_(v) for t, v in zip(bufs, snap)]
+                for key, v in {**terms, 'loss': loss}.items(): sums[key] = sums.get(key, 0.) + v.detach()
+            opt.step()
         if cfg.setting != 'unsupervised':   # classes are identities: is each IR image of the identity it was drawn for?
             pair += float((np.repeat(pids, cfg.n_ir) == data.ir_true[ri]).mean())
         count += 1
@@ -520,7 +637,8 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                                  "the last checkpoint is the previous epoch's")
     stats.update(batches=count, train_time=dt,
                  img_per_s=count * cfg.n_ids * (cfg.n_vis + cfg.n_ir) / dt if dt else None,
-                 grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr_at(epoch, cfg))
+                 grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr_at(epoch, cfg),
+                 fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
 
 # %% ../nbs/08_train.ipynb #148ce0cd

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00c_transforms.ipynb #a226e931
 from __future__ import annotations
-import math
+import functools, math
 import numpy as np
 import torch
 from torch import Tensor
@@ -13,7 +13,8 @@ import torchvision.transforms.v2.functional as TF
 from .data import VISIBLE, INFRARED
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'grayscale_pil', 'normalize', 'erasing_mask', 'train_transform', 'test_transform']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'augment_draws', 'grayscale_pil', 'norm_constants', 'normalize', 'erasing_mask',
+           'train_transform', 'test_transform']
 
 # %% ../nbs/00c_transforms.ipynb #50cdfc3d
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -28,9 +29,26 @@ def _as_bchw(x)->Tensor:
     return x.permute(0, 3, 1, 2)
 
 # %% ../nbs/00c_transforms.ipynb #afa3c07e
-def _chosen(n:int, p:float, generator, device)->Tensor:
-    "Indices (on `device`) of the samples whose Bernoulli(p) coin, drawn on the CPU from `generator`, came up."
-    return torch.nonzero(torch.rand(n, generator=generator) < p).squeeze(1).to(device)
+def _erasing_draws(B:int, generator, scale, ratio, tries:int)->Tensor:
+    "(B, 3 + 2·tries) float32 on the CPU: the erasing coin, the corner's i and j, then `tries` areas s and aspects r."
+    s = torch.empty(B, tries).uniform_(scale[0], scale[1], generator=generator)
+    r = torch.exp(torch.empty(B, tries).uniform_(math.log(ratio[0]), math.log(ratio[1]), generator=generator))
+    return torch.cat([torch.rand(3, B, generator=generator).T, s, r], 1)
+
+# %% ../nbs/00c_transforms.ipynb #6910cf13
+def augment_draws(B:int,               # batch size
+                  modality:int,        # VISIBLE (a grayscale coin is drawn) or INFRARED (none: its column is 1)
+                  generator=None,      # torch.Generator on the CPU; None: the global CPU generator
+                  scale=(0.02, 0.33),  # range of the erased area fraction
+                  ratio=(0.3, 3.3),    # range of the box aspect ratio h/w (log-uniform)
+                  tries:int=10,        # attempts to find an erasing box that fits, as torchvision
+                 )->Tensor:            # float32 (B, 5 + 2·tries) on the CPU: gray, flip coins; erasing draws
+    "All random numbers of one `train_transform` call, drawn on the CPU in a fixed order."
+    if modality not in (VISIBLE, INFRARED):
+        raise ValueError(f"modality={modality!r}: expected VISIBLE (0) or INFRARED (1)")
+    coins = torch.rand(2 if modality == VISIBLE else 1, B, generator=generator)   # [gray,] flip
+    if modality == INFRARED: coins = torch.cat([torch.ones(1, B), coins])
+    return torch.cat([coins.T, _erasing_draws(B, generator, scale, ratio, tries)], 1)
 
 # %% ../nbs/00c_transforms.ipynb #60a0cb97
 def grayscale_pil(x:Tensor # uint8 (B, 3, H, W)
@@ -41,13 +59,42 @@ def grayscale_pil(x:Tensor # uint8 (B, 3, H, W)
     return l.to(torch.uint8)[:, None].expand(-1, 3, -1, -1)
 
 # %% ../nbs/00c_transforms.ipynb #74f339a7
+@functools.lru_cache(maxsize=None)
+def norm_constants(device:torch.device # the device of the images `normalize` will see
+                  )->tuple[Tensor, Tensor]: # (3, 1, 1) factor 1/(255σ) and offset μ/σ
+    "The constants of `normalize` on `device`, made once per device (a training loop makes them before its steps)."
+    std, mean = torch.tensor(IMAGENET_STD, device=device), torch.tensor(IMAGENET_MEAN, device=device)
+    return (1/(255*std))[:, None, None], (mean/std)[:, None, None]
+
+# %% ../nbs/00c_transforms.ipynb #17a1fcc8
 def normalize(x:Tensor # uint8 (B, 3, H, W)
              )->Tensor: # float32, ImageNet-normalised
     "uint8 → [0, 1] → ImageNet mean/std normalisation, fused: x·(1/255σ) − μ/σ."
-    std, mean = torch.tensor(IMAGENET_STD, device=x.device), torch.tensor(IMAGENET_MEAN, device=x.device)
-    return (x * (1/(255*std))[:, None, None]).sub_((mean/std)[:, None, None])
+    scale, shift = norm_constants(x.device)
+    return (x * scale).sub_(shift)
 
 # %% ../nbs/00c_transforms.ipynb #42f1c4d1
+def _erasing_from(e:Tensor,        # (B, 3 + 2·tries) draws from `_erasing_draws`, on the images' device
+                  H:int, W:int,    # image size
+                  p:float,         # probability of erasing an image
+                 )->Tensor:        # bool (B, 1, H, W), True where erased
+    "The erasing boxes that the draws `e` give, as one mask on `e`'s device."
+    tries = (e.shape[1] - 3) // 2
+    s, r = e[:, 3:3 + tries]*(H*W), e[:, 3 + tries:]
+    h, w = torch.round(torch.sqrt(s*r)).long(), torch.round(torch.sqrt(s/r)).long()
+    fits = (h < H) & (w < W)
+    k = fits.long().argmax(1, keepdim=True)                            # the first try that fits
+    h, w = h.gather(1, k)[:, 0], w.gather(1, k)[:, 0]
+    on = fits.any(1) & (e[:, 0] < p)
+    i = (e[:, 1]*(H - h + 1)).long().clamp_max(H - h)
+    j = (e[:, 2]*(W - w + 1)).long().clamp_max(W - w)
+    rows = torch.arange(H, device=e.device)[None]
+    cols = torch.arange(W, device=e.device)[None]
+    mr = (rows >= i[:, None]) & (rows < (i + h)[:, None])
+    mc = (cols >= j[:, None]) & (cols < (j + w)[:, None])
+    return (mr[:, :, None] & mc[:, None, :] & on[:, None, None])[:, None]
+
+# %% ../nbs/00c_transforms.ipynb #c8ef36b0
 def erasing_mask(B:int, H:int, W:int, # batch size and image size
                  p:float=0.5,          # probability of erasing an image
                  scale=(0.02, 0.33),   # range of the erased area fraction
@@ -57,21 +104,7 @@ def erasing_mask(B:int, H:int, W:int, # batch size and image size
                  tries:int=10,         # attempts to find a box that fits, as torchvision
                 )->Tensor:             # bool (B, 1, H, W), True where erased
     "Per-sample random-erasing boxes with torchvision's `RandomErasing` semantics, as one mask."
-    area = H*W
-    s = torch.empty(B, tries).uniform_(scale[0], scale[1], generator=generator)*area
-    r = torch.exp(torch.empty(B, tries).uniform_(math.log(ratio[0]), math.log(ratio[1]), generator=generator))
-    h, w = torch.round(torch.sqrt(s*r)).long(), torch.round(torch.sqrt(s/r)).long()
-    fits = (h < H) & (w < W)
-    k = fits.long().argmax(1, keepdim=True)                            # the first try that fits
-    h, w = h.gather(1, k)[:, 0], w.gather(1, k)[:, 0]
-    on = fits.any(1) & (torch.rand(B, generator=generator) < p)
-    i = (torch.rand(B, generator=generator)*(H - h + 1)).long().clamp_max(H - h)
-    j = (torch.rand(B, generator=generator)*(W - w + 1)).long().clamp_max(W - w)
-    rows = torch.arange(H)[None]
-    cols = torch.arange(W)[None]
-    mr = (rows >= i[:, None]) & (rows < (i + h)[:, None])
-    mc = (cols >= j[:, None]) & (cols < (j + w)[:, None])
-    return (mr[:, :, None] & mc[:, None, :] & on[:, None, None])[:, None].to(device)
+    return _erasing_from(_erasing_draws(B, generator, scale, ratio, tries).to(device), H, W, p)
 
 # %% ../nbs/00c_transforms.ipynb #57102c2b
 def train_transform(x:Tensor,             # uint8 (B, H, W, 3) images, on any device
@@ -81,18 +114,21 @@ def train_transform(x:Tensor,             # uint8 (B, H, W, 3) images, on any de
                     p_flip:float=0.5,      # horizontal flip probability
                     p_erase:float=0.5,     # random erasing probability
                     erase_value:float=0.,  # fill of erased boxes after normalisation (0 = the mean colour)
+                    draws:Tensor|None=None # (B, 25) from `augment_draws` on x's device; None: drawn from `generator`
                    )->Tensor:              # float32 (B, 3, H, W), normalised
     "Training augmentation of Sec. 4.2, batched: [grayscale] → flip → normalise → random erasing."
     if modality not in (VISIBLE, INFRARED):
         raise ValueError(f"modality={modality!r}: expected VISIBLE (0) or INFRARED (1)")
-    xb = _as_bchw(x)
-    B, _, H, W = xb.shape
-    dev = xb.device
-    x = torch.empty(xb.shape, dtype=torch.uint8, device=dev).copy_(xb)      # a contiguous copy we may edit in place
-    if modality == VISIBLE:
-        if len(i := _chosen(B, p_gray, generator, dev)): x[i] = grayscale_pil(x[i])
-    if len(i := _chosen(B, p_flip, generator, dev)): x[i] = x[i].flip(-1)
-    return normalize(x).masked_fill_(erasing_mask(B, H, W, p_erase, generator=generator, device=dev), erase_value)
+    x = _as_bchw(x).contiguous()
+    B, _, H, W = x.shape
+    if draws is None: draws = augment_draws(B, modality, generator).to(x.device)
+    elif draws.ndim != 2 or draws.shape[0] != B or draws.shape[1] < 7 or draws.device != x.device:
+        raise ValueError(f"draws: expected ({B}, 5 + 2·tries) from augment_draws on {x.device}, "
+                         f"got {tuple(draws.shape)} on {draws.device}")
+    coin = lambda c, p: (draws[:, c] < p)[:, None, None, None]
+    if modality == VISIBLE: x = torch.where(coin(0, p_gray), grayscale_pil(x), x)
+    x = torch.where(coin(1, p_flip), x.flip(-1), x)
+    return normalize(x).masked_fill_(_erasing_from(draws[:, 2:], H, W, p_erase), erase_value)
 
 # %% ../nbs/00c_transforms.ipynb #6d069393
 def test_transform(x:Tensor,        # uint8 (B, H, W, 3) images

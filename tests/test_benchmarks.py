@@ -30,6 +30,7 @@ def test_gpu_check_quick(tmp_path):
     assert ev['queries whose nearest gallery image differs device/CPU (float32), of them near-ties'] == '0, 0'
     assert parts['precision']['compile'].startswith('skipped: on the CPU')   # a reason, never a failure
     assert all(v.startswith('True') for k, v in parts['precision'].items() if 'rel. diff' in k)
+    assert parts['precision']['steps without a copy from the host or a sync'].startswith('clean')   # StepTrap held
     assert parts['evidence']['epochs run'] == 2 and len(parts['evidence']['per epoch']) == 2
     assert (tmp_path/'out'/'gpu_check.md').read_text().startswith('# gpu_check')
     # a bad device is refused before anything runs
