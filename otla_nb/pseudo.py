@@ -21,7 +21,8 @@ from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint
 from .runs import atomic_write, write_json
-from .train import TrainConfig, NO_RESULT_FIELDS, fit, cached_fit, resolve_device, load_visible_labels
+from .train import (TrainConfig, NO_RESULT_FIELDS, check_reals, fit, cached_fit, resolve_device,
+                           load_visible_labels)
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 
@@ -160,6 +161,7 @@ class PseudoConfig:
             raise ValueError(f"eps={self.eps}, eps_gap={self.eps_gap}: expected eps > eps_gap >= 0")
         if not 0 <= self.momentum < 1 or self.temp <= 0:
             raise ValueError(f"momentum={self.momentum} must be in [0, 1) and temp={self.temp} > 0")
+        check_reals(self, positive=('lr', 'temp', 'eps'), nonneg=('weight_decay', 'eps_gap', 'momentum'))
 
     def to_dict(self)->dict:
         "A JSON-serialisable dict of the configuration."

@@ -30,7 +30,7 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'TrainConfig', 'make_config',
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'check_reals', 'TrainConfig', 'make_config',
            'tiny_overrides', 'native_bf16', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
            'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model',
            'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
@@ -50,6 +50,18 @@ def _fast_path(value, name:str)->str:
     if value not in ('auto', 'cuda', 'always', 'never'):
         raise ValueError(f"{name}={value!r}: expected 'auto', 'cuda', 'always', 'never' (or True/False)")
     return value
+
+# %% ../nbs/08_train.ipynb #04938396
+def check_reals(obj,                # a configuration (any object with the named attributes)
+                positive=(),        # fields that must be finite and > 0
+                nonneg=(),          # fields that must be finite and >= 0
+               ):
+    "Refuse, by name, a field of `obj` that is not a finite real number in its range (NaN and inf included)."
+    for k in (*positive, *nonneg):
+        v = getattr(obj, k)
+        real = not isinstance(v, bool) and isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v)
+        if not real or (v <= 0 if k in positive else v < 0):
+            raise ValueError(f"{k}={v!r}: expected a finite number {'> 0' if k in positive else '>= 0'}")
 
 # %% ../nbs/08_train.ipynb #88206dd9
 @dataclass
@@ -128,8 +140,9 @@ class TrainConfig:
         if self.n_ids < 2:
             raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
         if self.shards is not None: n_shards(self, 1)
-        if self.lr <= 0 or self.delta <= 0:
-            raise ValueError(f"lr and delta must be positive, got lr={self.lr}, delta={self.delta}")
+        check_reals(self, positive=('lr', 'delta', 'grl_max_iter'),
+                    nonneg=('backbone_lr_mult', 'weight_decay', 'grl_tau', 'margin', 'w_ce_v', 'w_tri_v', 'w_ce_r',
+                            'w_tri_r', 'lambda_d', 'lambda_a', 'lambda_vr', 'lambda_rv'))
 
     def to_dict(self)->dict:
         "A JSON-serialisable dict of the configuration."
@@ -446,6 +459,9 @@ def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device
                 else torch.zeros(0, data.n_classes, device=device))
         probs = gather_rows(mine, n, ctx)
         idx = torch.arange(n, device=probs.device)
+    if not bool(torch.isfinite(probs).all()):
+        raise FloatingPointError(f"epoch {epoch+1}: the model's infrared predictions are not finite: training "
+                                 f"diverged, try a lower lr than {cfg.lr}")
     bank.add(idx, probs)
     seen_t = bank.seen
     seen = seen_t.cpu().numpy()
@@ -604,6 +620,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     batches = list(itertools.islice(sampler, n))
     plan = epoch_plan(batches, mine, S, data, cfg, gens, device)           # the epoch's one copy from the host
     sums, pair, count = {}, 0., 0
+    bad = torch.full((), -1, dtype=torch.long, device=device)   # the first step whose loss is not finite
     bufs = list(model.buffers()) if len(mine) > 1 else []
     bar = tqdm(total=n, desc=f'epoch {epoch+1}', leave=False, disable=not cfg.progress)
     for b, (vi, ri, pids) in enumerate(batches):
@@ -621,6 +638,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                 if bufs and j == 0: snap = [t.clone() for t in bufs]          # BN running stats follow the first shard
                 elif bufs: [t.copy_(v) for t, v in zip(bufs, snap)]
                 for key, v in {**terms, 'loss': loss}.items(): sums[key] = sums.get(key, 0.) + v.detach()
+                bad = torch.where((bad < 0) & ~torch.isfinite(loss.detach()), b, bad)
             opt.step()
         if cfg.setting != 'unsupervised':   # classes are identities: is each IR image of the identity it was drawn for?
             pair += float((np.repeat(pids, cfg.n_ir) == data.ir_true[ri]).mean())
@@ -633,8 +651,9 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     stats = {k: float(v) for k, v in means.items()}
     if cfg.setting != 'unsupervised': stats['pair_acc'] = pair / max(count, 1)
     if not math.isfinite(stats['loss']):
-        raise FloatingPointError(f"epoch {epoch+1}: the loss became {stats['loss']}; "
-                                 "the last checkpoint is the previous epoch's")
+        raise FloatingPointError(f"epoch {epoch+1}: the loss first became non-finite at step {int(bad) + 1} of "
+                                 f"{count} (the epoch's mean: {stats['loss']}): training diverged, try a lower "
+                                 f"lr than {cfg.lr}; the last checkpoint is the previous epoch's")
     stats.update(batches=count, train_time=dt,
                  img_per_s=count * cfg.n_ids * (cfg.n_vis + cfg.n_ir) / dt if dt else None,
                  grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr_at(epoch, cfg),
