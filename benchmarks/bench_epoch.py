@@ -23,37 +23,17 @@ images, on the demo world) from random weights (the weights do not change the ti
 `--quick` runs on the tiny world at 32 x 16 with 2 steps and no compile: it checks that the script runs, its numbers
 mean nothing. No assertions on time.
 """
-import argparse, dataclasses, itertools, os, shutil, statistics, sysconfig, tempfile, time
+import argparse, dataclasses, itertools, os, shutil, statistics, tempfile, time
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, evaluate, make_config, predict,
-                           prepare_data, tiny_overrides, train_epoch, _autocast, _batch_inputs)
-from benchkit import cpu_model   # the script's folder is on sys.path
+                           prepare_data, native_bf16, tiny_overrides, train_epoch, _autocast, _batch_inputs)
+from benchkit import AUTO, BEFORE, compile_blocker, cpu_model   # the script's folder is on sys.path
 
 CPU = torch.device('cpu')
-BEFORE = dict(amp='cuda', channels_last='cuda', fused_adam='cuda')   # the CPU ran float32, contiguous, Adam's loop
-AUTO = dict(amp='auto', channels_last='auto', fused_adam='auto')
-
-
-def cpu_flags()->set:
-    "The CPU's feature flags (Linux), else none."
-    try: return set(next(line for line in open('/proc/cpuinfo') if line.startswith('flags')).split(':')[1].split())
-    except (OSError, StopIteration): return set()
-
-
-def native_bf16()->bool:
-    "Does the CPU compute bf16 natively (AVX-512 BF16 or AMX)?"
-    return bool(cpu_flags() & {'avx512_bf16', 'amx_bf16'})
-
-
-def compile_blocker()->str|None:
-    "Why `torch.compile` cannot build CPU kernels here (no C compiler or no `Python.h`), or None."
-    if not any(shutil.which(c) for c in ('cc', 'gcc', 'clang')): return 'no C compiler'
-    if not (Path(sysconfig.get_paths()['include'])/'Python.h').exists(): return 'no Python.h'
-    return None
 
 
 def _sampler(cfg, data):
@@ -147,7 +127,7 @@ def lever_configs(base, quick:bool)->list:
     "(name, configuration or the reason it is skipped, threads) for each lever."
     cl, bf = dict(channels_last='always'), dict(amp='always')
     no_bf16 = None if native_bf16() else 'no native bf16 on this CPU (avx512_bf16 / AMX)'
-    no_compile = 'not in --quick' if quick else compile_blocker()
+    no_compile = 'not in --quick' if quick else compile_blocker('cpu')
     rows = [('before (float32, contiguous, Adam\'s loop)', base, None),
             ('channels_last', dataclasses.replace(base, **cl), None),
             ('bf16 autocast', no_bf16 or dataclasses.replace(base, **bf), None),

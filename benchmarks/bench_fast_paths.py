@@ -17,10 +17,9 @@ import pandas as pd
 import torch
 from otla_nb.experiments import experiment_config, run_ablation
 from otla_nb.train import native_bf16, tiny_overrides
-from benchkit import cpu_model   # the script's folder is on sys.path
+from benchkit import AUTO, BEFORE, cpu_model   # the script's folder is on sys.path
 
-VARIANTS = {'before': dict(amp='cuda', channels_last='cuda', fused_adam='cuda'),
-            'now': dict(amp='auto', channels_last='auto', fused_adam='auto')}
+VARIANTS = {'before': BEFORE, 'now': AUTO}
 
 
 def main():

@@ -24,13 +24,14 @@ per case, the time of each phase of one solve (input check, log kernel, kernel e
 stopping tests, argmax), for the CPU solve and for the torch solve (`blas=False`, the GPU's code) on the CPU.
 `--quick` (CI): RegDB size only, one timed repeat.
 """
-import argparse, contextlib, math, os, subprocess, sys, time, statistics
+import argparse, contextlib, os, subprocess, sys, time
 from collections import defaultdict
 import numpy as np
 import torch
 from otla_nb import otla
 from otla_nb.otla import sinkhorn_assign, sinkhorn_reference
-from benchkit import sync, device_name   # the script's folder is on sys.path
+import benchkit   # the script's folder is on sys.path
+from benchkit import device_name
 
 SIZES = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)}
 SCALES = {'near-uniform': 0.1, 'mid': 1.0, 'peaky': 3.0, 'very peaky': 8.0}
@@ -56,22 +57,9 @@ def cases(quick:bool)->list:
 
 
 def timed(fn, device, repeats:int, fill:bool=True):
-    """Median seconds of `fn()` over `repeats` calls after a warm-up call, and as many more as fill `MIN_S` (at most
-    200) if `fill`; one call after the warm-up if that took over `LONG_S`, the warm-up itself if it took over
-    `COLD_S` (its first-touch costs are then small beside it)."""
-    t = time.perf_counter()
-    res = fn()
-    sync(device)
-    first = time.perf_counter() - t
-    if first > COLD_S: return first, res
-    n = 1 if first > LONG_S else max(repeats, min(200, math.ceil(MIN_S / max(first, 1e-6)))) if fill else repeats
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        res = fn()
-        sync(device)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), res
+    """`benchkit.timed`: the median over `repeats` calls after a warm-up, and as many more as fill `MIN_S` if `fill`;
+    one call after a warm-up over `LONG_S`, the warm-up itself over `COLD_S` (first-touch costs are small beside it)."""
+    return benchkit.timed(fn, device, repeats, fill=MIN_S if fill else 0., long_s=LONG_S, cold_s=COLD_S)
 
 
 LOAD_CODE = """import time, numpy as np

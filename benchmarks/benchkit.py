@@ -1,9 +1,13 @@
-"""What the benchmark scripts share: waiting for the GPU, a median timer, the name of the machine they ran on, and a
-grid of supervised runs.
+"""What the benchmark scripts share: waiting for the GPU, a median timer, the name of the machine they ran on, why
+`torch.compile` cannot run here, the CPU's fast-path configurations before and now, and a grid of supervised runs.
 
 Imported by the scripts of this folder (a script's folder is on `sys.path` when it runs)."""
-import os, platform, statistics, time
+import importlib.util, math, os, platform, shutil, statistics, sysconfig, time
+from pathlib import Path
 import torch
+
+BEFORE = dict(amp='cuda', channels_last='cuda', fused_adam='cuda')   # the CPU's until 2026-12-07: float32, Adam's loop
+AUTO = dict(amp='auto', channels_last='auto', fused_adam='auto')       # the default since
 
 
 def sync(device):
@@ -11,17 +15,33 @@ def sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 
-def timed(fn, device, repeats:int, *args):
-    "Median seconds of `fn(*args)` over `repeats` calls after one untimed warm-up call, and the last result."
+def timed(fn, device, repeats:int, *args, fill:float=0., long_s:float=math.inf, cold_s:float=math.inf):
+    """Median seconds of `fn(*args)` over `repeats` calls after one untimed warm-up call, and the last result. With
+    `fill`, as many more calls as fill that many seconds (at most 200); a warm-up longer than `long_s` is followed by
+    one timed call, one longer than `cold_s` is itself the measurement."""
+    t = time.perf_counter()
     res = fn(*args)
     sync(device)
+    first = time.perf_counter() - t
+    if first > cold_s: return first, res
+    n = 1 if first > long_s else max(repeats, min(200, math.ceil(fill / max(first, 1e-6))) if fill else repeats)
     times = []
-    for _ in range(repeats):
+    for _ in range(n):
         t = time.perf_counter()
         res = fn(*args)
         sync(device)
         times.append(time.perf_counter() - t)
     return statistics.median(times), res
+
+
+def compile_blocker(device)->str|None:
+    "Why `torch.compile` cannot build its kernels here (a C compiler, `Python.h`, triton on CUDA), or None."
+    cc = os.environ.get('CC', '').split()[:1] or [c for c in ('cc', 'gcc', 'clang') if shutil.which(c)][:1]
+    if not cc or not shutil.which(cc[0]): return 'no C compiler (cc, gcc, clang or $CC) on PATH'
+    header = Path(sysconfig.get_paths()['include'])/'Python.h'
+    if not header.exists(): return f'no Python.h at {header}'
+    if torch.device(device).type == 'cuda' and importlib.util.find_spec('triton') is None: return 'triton is missing'
+    return None
 
 
 def cpu_model()->str:

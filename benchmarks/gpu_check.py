@@ -27,7 +27,7 @@ or POT. No assertions on time: a part that fails records its error and the next 
 do is skipped with its reason recorded, never failed: the compiled variant without a C compiler, `Python.h` or triton
 (and a cold compile is cut at the part's cap, in a child process); DataLoader workers beyond what `/dev/shm` holds.
 """
-import argparse, contextlib, dataclasses, importlib.util, json, math, os, platform, shutil, subprocess, sys, sysconfig
+import argparse, contextlib, dataclasses, json, math, os, platform, shutil, subprocess, sys
 import tempfile, time, traceback
 from pathlib import Path
 import torch
@@ -35,6 +35,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # (the sibling benchmarks: one copy of each measurement)
 import benchkit, bench_eval, bench_otla, bench_train   # noqa: E402
+from benchkit import compile_blocker   # noqa: E402
 from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
@@ -91,16 +92,6 @@ class Cap:
 def usable_cpus()->int:
     "CPUs this process may run on (its affinity mask where the OS has one), not the machine's count."
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-
-
-def compile_blocker(device)->str|None:
-    "Why `torch.compile` cannot build its kernels here (a C compiler, `Python.h`, triton on CUDA), or None."
-    cc = os.environ.get('CC', '').split()[:1] or [c for c in ('cc', 'gcc', 'clang') if shutil.which(c)][:1]
-    if not cc or not shutil.which(cc[0]): return 'no C compiler (cc, gcc, clang or $CC) on PATH'
-    header = Path(sysconfig.get_paths()['include'])/'Python.h'
-    if not header.exists(): return f'no Python.h at {header}'
-    if torch.device(device).type == 'cuda' and importlib.util.find_spec('triton') is None: return 'triton is missing'
-    return None
 
 
 def shm_workers(requested:int, batch_bytes:int, path='/dev/shm')->tuple:
