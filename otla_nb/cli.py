@@ -173,7 +173,9 @@ def _pseudo(args, parser)->int:
         print(json.dumps({'labels': str(Path(args.out_dir)/'labels.npy'), 'n_images': len(lab),
                           'n_clusters': int(lab.max() + 1), 'outlier_frac': float((lab < 0).mean())}, indent=1))
         return 0
-    print(json.dumps(cached_pseudo(pcfg).metrics, indent=1))
+    try: run = cached_pseudo(pcfg)
+    except FileExistsError as e: parser.error(str(e))  # another configuration's stage 1 there, or a stage 1 running
+    print(json.dumps(run.metrics, indent=1))
     return 0
 
 # %% ../nbs/12_cli.ipynb #2ced4459
@@ -197,6 +199,7 @@ def main(argv=None)->int:
         ctx = init_distributed(cfg.device)              # under torchrun: the group that `fit` then joins
         try:   # unsupervised without labels: stage 1 into <out-dir>/stage1/ (reused when it finished), then stage 2
             run = fit(cfg, resume=args.resume) if stage1 is None else fit_usvi(cfg, stage1, resume=args.resume)[1]
+        except FileExistsError as e: parser.error(str(e).replace('resume=True', '--resume'))   # a run there, or busy
         finally: ctx.close()
         if ctx.is_main: print(json.dumps(run.metrics, indent=1))
         return 0

@@ -22,11 +22,11 @@ from .pseudo import pseudo_config_for, cached_pseudo, fit_usvi
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QUICK_STAGE2', 'quick_mode', 'smoke_overrides',
-           'cleanup_smoke', 'project_root', 'resolve_out_dir', 'experiment_config', 'check_parameters', 'main_metrics',
-           'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
-           'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
-           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1', 'stage1_config',
-           'usvi_fit', 'run_source_domain']
+           'cleanup_smoke', 'project_root', 'resolve_out_dir', 'experiment_config', 'check_parameters', 'run_seeds',
+           'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
+           'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
+           'attention_agreement', 'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1',
+           'stage1_config', 'usvi_fit', 'run_source_domain']
 
 # %% ../nbs/11_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
@@ -136,6 +136,26 @@ def check_parameters(ns:dict,        # the notebook's namespace: `globals()`
         raise ValueError(f"unknown notebook parameter(s) {', '.join(hints)}: this notebook takes {', '.join(known)}")
     ns['_otla_parameters_checked'] = known
     return known
+
+# %% ../nbs/11_experiments.ipynb #bb627e77
+def run_seeds(seed=None,  # one seed (a notebook's `seed`); None: not given
+              seeds=None  # several seeds (a list, or one integer); None: not given
+             )->list:     # the seeds to run, in order
+    "The seeds a grid notebook runs: `seeds`, or `[seed]`, or `[0]` when neither is given; both only if they agree."
+    def check(name, v):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"{name}={v!r}: expected a non-negative integer")
+        return int(v)
+    one = None if seed is None else check('seed', seed)
+    if seeds is None: return [0 if one is None else one]
+    many = [seeds] if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool) else seeds
+    if not isinstance(many, (list, tuple)) or not many:
+        raise ValueError(f"seeds={seeds!r}: expected a non-empty list of non-negative integers")
+    many = [check('seeds', s) for s in many]
+    if len(set(many)) < len(many): raise ValueError(f"seeds={seeds!r}: a seed is listed twice")
+    if one is not None and many != [one]:
+        raise ValueError(f"seed={seed!r} and seeds={seeds!r} disagree: give seed for one run, or seeds for several")
+    return many
 
 # %% ../nbs/11_experiments.ipynb #64e2a50c
 ABLATION_ROWS = [  # (order, name, use_grl, use_pal, use_otla)

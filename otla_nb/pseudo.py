@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pseudo.ipynb #22a65448
 from __future__ import annotations
-import copy, json, time, warnings
+import contextlib, copy, json, time, warnings
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from typing import NamedTuple
@@ -20,16 +20,16 @@ from .data import VISIBLE, load_dataset, default_data_root
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint
-from .runs import atomic_write, write_json
-from .train import (TrainConfig, NO_RESULT_FIELDS, check_reals, fit, cached_fit, resolve_device,
-                           load_visible_labels)
+from .runs import atomic_write, write_json, load_checkpoint, claim_run_dir, check_new_run
+from .train import (TrainConfig, check_reals, fit, cached_fit, resolve_device, load_visible_labels, run_inputs,
+                           input_changes, check_same_inputs)
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 
 # %% auto #0
-__all__ = ['SOURCES', 'PSEUDO_PRESETS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet', 'PseudoConfig',
-           'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch', 'extract_features',
-           'PseudoRun', 'save_pseudo_labels', 'load_pseudo_labels', 'fit_pseudo', 'load_pseudo_run',
+__all__ = ['SOURCES', 'PSEUDO_PRESETS', 'STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet',
+           'PseudoConfig', 'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch',
+           'extract_features', 'PseudoRun', 'save_pseudo_labels', 'load_pseudo_labels', 'fit_pseudo', 'load_pseudo_run',
            'import_spcl_labels', 'pseudo_config_for', 'cached_pseudo', 'fit_usvi']
 
 # %% ../nbs/10_pseudo.ipynb #f50f9acf
@@ -162,6 +162,8 @@ class PseudoConfig:
         if not 0 <= self.momentum < 1 or self.temp <= 0:
             raise ValueError(f"momentum={self.momentum} must be in [0, 1) and temp={self.temp} > 0")
         check_reals(self, positive=('lr', 'temp', 'eps'), nonneg=('weight_decay', 'eps_gap', 'momentum'))
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"seed={self.seed!r}: expected a non-negative integer")
 
     def to_dict(self)->dict:
         "A JSON-serialisable dict of the configuration."
@@ -258,6 +260,7 @@ class PseudoRun:
     metrics:dict
     history:list
     config:PseudoConfig
+    inputs:dict|None=None   # `run_inputs` of the configuration when it ran (None: written by an older version)
 
 # %% ../nbs/10_pseudo.ipynb #d2fa6ec2
 def _resolve_pretrained(cfg:PseudoConfig):
@@ -390,11 +393,12 @@ def _stage1_record(epoch:int, losses:list, lab, refined, thres, t_cluster:float,
     tqdm.write(line) if cfg.progress else print(line)
     return h
 
-# %% ../nbs/10_pseudo.ipynb #d7608f4b
-def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
-              )->PseudoRun:
-    ("Train SpCL (UDA from `cfg.source`, or USL) and label every visible training image of the target; "
-     "results in `cfg.out_dir`.")
+# %% ../nbs/10_pseudo.ipynb #66071245
+STAGE1_KEYS = ('epoch', 'model', 'memory', 'optim', 'thres', 'history', 'rng', 'gen', 'torch_rng', 'config', 'inputs')
+
+# %% ../nbs/10_pseudo.ipynb #6ab8b521
+def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->PseudoRun:
+    "`fit_pseudo` in its claimed folder: build, restore the checkpoint if any, train, checkpoint, label."
     device, out = resolve_device(cfg.device), Path(cfg.out_dir)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
@@ -403,8 +407,20 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
     model = SpCLNet(cfg.arch, _resolve_pretrained(cfg), dsbn=cfg.dsbn and d.s_img is not None).to(device)
     memory = _init_memory(model, d, cfg, device)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
-    history, thres = [], None
-    for epoch in range(cfg.epochs):
+    history, thres, start, inputs, ck_path = [], None, 0, run_inputs(cfg), out/'checkpoint.pt'
+    for t in out.glob('.checkpoint.pt.*.tmp'): t.unlink(missing_ok=True)     # a write that a kill interrupted
+    if ck_path.exists():
+        ck = load_checkpoint(ck_path, device, keys=STAGE1_KEYS)
+        check_same_inputs(ck, cfg, ck_path)
+        model.load_state_dict(ck['model'])
+        memory.load_state_dict(ck['memory'])
+        opt.load_state_dict(ck['optim'])
+        start, history, thres = ck['epoch'], ck['history'], ck['thres']
+        rng.bit_generator.state, _ = ck['rng'], gen.set_state(ck['gen'])
+        torch.set_rng_state(ck['torch_rng'])
+        print(f"stage 1: {out} continues after epoch {start} of {cfg.epochs}")
+    for epoch in range(start, cfg.epochs):
+        if stop_after is not None and epoch - start >= stop_after: return PseudoRun(out, None, {}, history, cfg, inputs)
         t0 = time.perf_counter()
         lab, refined, thres, t_cluster = _cluster_step(memory.features[d.n_src:], cfg, thres)
         memory.labels = _memory_labels(refined, d.n_src).to(device)
@@ -414,14 +430,27 @@ def fit_pseudo(cfg:PseudoConfig # the stage 1 configuration
         steps = tqdm(range(cfg.iters), desc=f'stage 1 epoch {epoch + 1}', leave=False, disable=not cfg.progress)
         losses = [_stage1_step(model, memory, opt, d, t_lab, cfg, rng, gen, device) for _ in steps]
         history.append(_stage1_record(epoch, losses, lab, refined, thres, t_cluster, d.truth, t0, cfg))
+        state = dict(epoch=epoch + 1, model=model.state_dict(), memory=memory.state_dict(), optim=opt.state_dict(),
+                     thres=None if thres is None else float(thres), history=history, rng=rng.bit_generator.state,
+                     gen=gen.get_state(), torch_rng=torch.get_rng_state(), config=cfg.to_dict(), inputs=inputs)
+        atomic_write(ck_path, lambda t: torch.save(state, t))
     final = extract_features(model, d.t_img, 'target', cfg.test_batch)
     labels = dbscan(jaccard_graph(final, cfg.k1, cfg.k2, max_dist=cfg.eps), cfg.eps, cfg.min_samples)
     if (labels >= 0).sum() == 0:
         raise RuntimeError(f"stage 1 left every image un-clustered (eps={cfg.eps}); try more epochs or a larger eps")
     metrics = cluster_metrics(labels, d.truth)
     save_pseudo_labels(out/'labels.npy', labels, dict(metrics=metrics, config=cfg.to_dict(), history=history,
-                                                     paths=[r.path for r in d.recs]))
-    return PseudoRun(out, labels, metrics, history, cfg)
+                                                     inputs=inputs, paths=[r.path for r in d.recs]))
+    ck_path.unlink(missing_ok=True)                       # finished: the labels are the result
+    return PseudoRun(out, labels, metrics, history, cfg, inputs)
+
+# %% ../nbs/10_pseudo.ipynb #d7608f4b
+def fit_pseudo(cfg:PseudoConfig,         # the stage 1 configuration
+               stop_after:int|None=None # stop (as if killed) after this many epochs of this call: for tests
+              )->PseudoRun:             # labels None when stopped early
+    ("Train SpCL (UDA from `cfg.source`, or USL) and label every visible training image of the target; "
+     "results in `cfg.out_dir`, continuing its checkpoint when one is there.")
+    with claim_run_dir(cfg.out_dir): return _fit_pseudo(cfg, stop_after)
 
 # %% ../nbs/10_pseudo.ipynb #31bed709
 def load_pseudo_run(out_dir)->PseudoRun:
@@ -431,7 +460,7 @@ def load_pseudo_run(out_dir)->PseudoRun:
     if not info_p.is_file(): raise FileNotFoundError(f"{info_p} not found: expected a finished stage 1 directory")
     info = json.loads(info_p.read_text())
     return PseudoRun(out, load_pseudo_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
-                     PseudoConfig.from_dict(info['config']))
+                     PseudoConfig.from_dict(info['config']), info.get('inputs'))
 
 # %% ../nbs/10_pseudo.ipynb #36562a88
 def _thumbs(x:np.ndarray|Tensor)->Tensor:
@@ -498,14 +527,15 @@ def pseudo_config_for(train_cfg, # a `TrainConfig`: the target, device, caches a
 
 # %% ../nbs/10_pseudo.ipynb #841a9dd1
 def cached_pseudo(cfg:PseudoConfig)->PseudoRun:
-    ("Run stage 1 into `cfg.out_dir`, or reopen it if it finished there with the same configuration "
-     "(display and cache settings aside).")
+    ("Run stage 1 into `cfg.out_dir`, or reopen it if it finished there with the same run inputs (`run_inputs`), "
+     "or continue it from its checkpoint if it was interrupted.")
     p = Path(cfg.out_dir)/'labels.json'
     if p.is_file():
         run = load_pseudo_run(cfg.out_dir)
-        same = lambda c: {k: v for k, v in c.to_dict().items() if k not in NO_RESULT_FIELDS}
-        if same(run.config) == same(cfg): return run
-        raise FileExistsError(f"{cfg.out_dir} holds a stage 1 run of another configuration; choose another out_dir")
+        changes = input_changes(run.inputs or run_inputs(run.config), run_inputs(cfg))
+        if not changes: return run
+        raise FileExistsError(f"{cfg.out_dir} holds a stage 1 run of another configuration ({'; '.join(changes)}); "
+                              "choose another out_dir")
     return fit_pseudo(cfg)
 
 # %% ../nbs/10_pseudo.ipynb #c2052365
@@ -520,9 +550,12 @@ def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is s
     cfg = TrainConfig.from_dict({**train_cfg.to_dict(), 'setting': 'unsupervised',
                                  'visible_labels': str(Path(pcfg.out_dir).expanduser().resolve()/'labels.npy')})
     ctx = init_distributed(cfg.device)   # under torchrun: stage 1 on rank 0, the other ranks wait for its labels
+    own = ctx.is_main and name is None   # stage 2 into out_dir itself: claimed, and checked, before stage 1
     try:
-        stage1 = cached_pseudo(pcfg) if ctx.is_main else None
-        ctx.barrier()
-        if stage1 is None: stage1 = load_pseudo_run(pcfg.out_dir)
-        return stage1, (fit(cfg, resume=resume) if name is None else cached_fit(cfg, name))
+        with claim_run_dir(cfg.out_dir) if own else contextlib.nullcontext():
+            if own: check_new_run(cfg.out_dir, resume)
+            stage1 = cached_pseudo(pcfg) if ctx.is_main else None
+            ctx.barrier()
+            if stage1 is None: stage1 = load_pseudo_run(pcfg.out_dir)
+            return stage1, (fit(cfg, resume=resume) if name is None else cached_fit(cfg, name))
     finally: ctx.close()

@@ -4,12 +4,13 @@
 
 # %% ../nbs/07_runs.ipynb #d87c376d
 from __future__ import annotations
-import json, os, shutil, tempfile
+import contextlib, json, os, shutil, socket, tempfile
 from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history', 'load_checkpoint']
+__all__ = ['CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history', 'RunDirBusy', 'claim_run_dir',
+           'check_new_run', 'load_checkpoint']
 
 # %% ../nbs/07_runs.ipynb #fba497f6
 def atomic_write(path, write):
@@ -44,12 +45,82 @@ def read_history(run_dir)->list:
     p = Path(run_dir)/'history.jsonl'
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
+# %% ../nbs/07_runs.ipynb #00c5b0e7
+class RunDirBusy(FileExistsError):
+    "Another process is running in this run folder now."
+
+# %% ../nbs/07_runs.ipynb #f94a5851
+_CLAIMS = {}   # run folders this process holds: resolved path -> [lock file descriptor, nesting depth]
+
+# %% ../nbs/07_runs.ipynb #85de3f73
+def _lock_file(out:Path)->int:
+    "Open `out/.run.lock` and take its exclusive lock at once (the file still at that name), or raise `RunDirBusy`."
+    import fcntl
+    lock = out/'.run.lock'
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors='replace').strip() or 'another process'
+            os.close(fd)
+            raise RunDirBusy(f"{out} is in use by another run ({holder}): wait for it to end, "
+                             "or choose another out_dir") from None
+        try: same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)                                       # its holder removed the file as we opened it: again
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+    return fd
+
+# %% ../nbs/07_runs.ipynb #784829cc
+@contextlib.contextmanager
+def claim_run_dir(out_dir # the run folder; created when missing
+                 ):       # yields the folder as a `Path`
+    "Hold `out_dir` for this process while the block runs; another process claiming it meanwhile gets `RunDirBusy`."
+    out = Path(out_dir).expanduser()
+    key = str(out.resolve())
+    if key in _CLAIMS:                                     # nested in this process: already held
+        _CLAIMS[key][1] += 1
+        try: yield out
+        finally: _CLAIMS[key][1] -= 1
+        return
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"out_dir={str(out)!r} is a file: expected a folder for the run")
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = _lock_file(out) if os.name == 'posix' else None
+    except OSError as e:
+        if isinstance(e, RunDirBusy): raise
+        raise PermissionError(f"out_dir={str(out)!r}: cannot write a run there ({e.strerror or e}); "
+                              "expected a writable folder") from None
+    _CLAIMS[key] = [fd, 1]
+    try: yield out
+    finally:
+        del _CLAIMS[key]
+        (out/'.run.lock').unlink(missing_ok=True)
+        if fd is not None: os.close(fd)                    # closing the descriptor releases the lock
+        if made and not any(out.iterdir()): out.rmdir()   # a start that wrote nothing leaves nothing
+
+# %% ../nbs/07_runs.ipynb #243d8fb1
+def check_new_run(out_dir,           # the run folder
+                  resume:bool=False, # continuing a run there is allowed
+                  flag:str='resume=True' # how the caller spells "continue it", for the message
+                 ):
+    "Refuse to start a run in a folder that already holds one (its `config.json`), unless resuming."
+    if not resume and (Path(out_dir)/'config.json').exists():
+        raise FileExistsError(f"{out_dir} already holds a run: pass {flag} to continue it, or choose another out_dir")
+
 # %% ../nbs/07_runs.ipynb #d9046ab6
 CHECKPOINT_KEYS = ('epoch', 'step', 'model', 'optim', 'bank', 'config', 'n_classes')
 RUN_FILES = ('config.json', 'history.jsonl', 'checkpoint.pt', 'metrics.json')   # what `fit` writes into a run directory
 
 # %% ../nbs/07_runs.ipynb #58b14fe5
-def load_checkpoint(path, map_location='cpu')->dict:
+def load_checkpoint(path,                  # a run directory (its checkpoint.pt) or a checkpoint file
+                    map_location='cpu',    # where tensors land
+                    keys:tuple=CHECKPOINT_KEYS # what it must hold (stage 1's checkpoints hold other keys)
+                   )->dict:
     ("Load a run checkpoint safely (`weights_only=True`): "
      "a run directory means its `checkpoint.pt`, a file exactly that file.")
     path = Path(path)
@@ -63,6 +134,6 @@ def load_checkpoint(path, map_location='cpu')->dict:
     except Exception as e:   # truncated, empty or foreign files raise RuntimeError, EOFError, UnpicklingError, ...
         raise ValueError(f"{path} is not a readable otla-nb checkpoint "
                          f"({type(e).__name__}, {path.stat().st_size} bytes). {what}") from None
-    missing = [k for k in CHECKPOINT_KEYS if not isinstance(ck, dict) or k not in ck]
+    missing = [k for k in keys if not isinstance(ck, dict) or k not in ck]
     if missing: raise ValueError(f"{path} is not an otla-nb checkpoint: it lacks {missing}. {what}")
     return ck

@@ -15,7 +15,7 @@ from torch.overrides import TorchFunctionMode
 from typing import NamedTuple
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
+from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol, fingerprint
 from .transforms import train_transform, test_transform, augment_draws, norm_constants
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
@@ -25,16 +25,18 @@ from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
 from .metrics import eval_sysu_trials, eval_regdb, summarize
-from .runs import atomic_write, write_json, read_history, load_checkpoint, RUN_FILES
+from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
+                          check_new_run)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'check_reals', 'TrainConfig', 'make_config',
-           'tiny_overrides', 'native_bf16', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device', 'relabel_clusters',
-           'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config', 'resolve_pretrained', 'build_model',
-           'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict', 'predict_reference', 'assign_labels',
-           'EpochPlan', 'epoch_plan', 'StepTrap', 'train_epoch', 'extract', 'test_sets', 'evaluate', 'Run', 'fit',
+__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals', 'TrainConfig',
+           'make_config', 'tiny_overrides', 'native_bf16', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device',
+           'relabel_clusters', 'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config',
+           'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
+           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'StepTrap', 'train_epoch', 'extract',
+           'test_sets', 'evaluate', 'file_digest', 'run_inputs', 'input_changes', 'check_same_inputs', 'Run', 'fit',
            'check_run', 'load_run', 'run_key', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
@@ -137,6 +139,8 @@ class TrainConfig:
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
                 raise ValueError(f"{k}={v!r}: expected a positive integer")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"seed={self.seed!r}: expected a non-negative integer")
         if self.n_ids < 2:
             raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
         if self.shards is not None: n_shards(self, 1)
@@ -718,6 +722,74 @@ def evaluate(model:DEN, cfg:TrainConfig, device=None, dataset=None)->dict:
                                                                                v.trials)])
     return out
 
+# %% ../nbs/08_train.ipynb #e02d2ff1
+# configuration fields that do not change a result
+NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
+FILE_FIELDS = ('visible_labels', 'pretrained')   # fields that may name a file the run reads
+
+# %% ../nbs/08_train.ipynb #8072f056
+@functools.lru_cache(maxsize=64)
+def _content_digest(path:str, size:int, mtime_ns:int)->str:
+    "SHA-256 of a file's content (cached per path, size and modification time)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return h.hexdigest()
+
+# %% ../nbs/08_train.ipynb #c885dfed
+def file_digest(path)->str:
+    "'sha256:<hex>' of the file's content."
+    st = os.stat(path)
+    return 'sha256:' + _content_digest(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+# %% ../nbs/08_train.ipynb #fd4571e9
+def run_inputs(cfg # a `TrainConfig` or a `otla_nb.pseudo.PseudoConfig`
+              )->dict:
+    ("What decides a run's result: the fields but `NO_RESULT_FIELDS`, files by their content, "
+     "a real data set by its images' digest, the synthetic world by `world_fingerprint`.")
+    d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
+    if cfg.dataset == 'synthetic':   # the world by what decides its pixels, however its options were spelled
+        d['world'] = world_fingerprint(synthetic.world_options(**cfg.data_kw))
+        d['data_kw'] = {k: v for k, v in cfg.data_kw.items() if k not in asdict(synthetic.RenderOpts())}
+    else:                            # a real set by its images: each path, size and modification time
+        ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+        d['data'] = fingerprint([r.path for r in ds.train + ds.query + ds.gallery], (0, 0))
+        d.pop('data_root')
+    if getattr(cfg, 'source', None):   # stage 1's labelled source: its images, or the synthetic one's world
+        if cfg.source_root:
+            d['source_data'] = fingerprint([r.path for r in load_dataset(cfg.source, cfg.source_root).train], (0, 0))
+        else: d['source_world'] = world_fingerprint()
+        d.pop('source_root')
+    if isinstance(cfg, TrainConfig) and cfg.pretrained == 'synthetic':
+        d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
+    for k in FILE_FIELDS:            # a file by its content: rewritten in place, it is another run
+        v = d.get(k)
+        if isinstance(v, str) and Path(v).expanduser().is_file(): d[k] = file_digest(Path(v).expanduser())
+    return d
+
+# %% ../nbs/08_train.ipynb #920a4633
+def input_changes(old:dict, # `run_inputs` of the run on disk
+                  new:dict  # `run_inputs` of the configuration asked for
+                 )->list:   # ['field: old -> new', ...], empty when the same
+    "The fields of two `run_inputs` that differ, each with both values."
+    short = lambda v: repr(v)[:60]
+    return [f"{k}: {short(old.get(k))} -> {short(new.get(k))}" for k in sorted(set(old) | set(new))
+            if old.get(k) != new.get(k)]
+
+# %% ../nbs/08_train.ipynb #f13c7d47
+def check_same_inputs(ck:dict, # a checkpoint (its 'inputs', or for older ones its 'config')
+                      cfg,     # the configuration that would continue it
+                      path     # the checkpoint, for the message
+                     ):
+    "Refuse to continue a checkpoint whose run inputs differ from `cfg`'s, naming each differing field."
+    cls = type(cfg)
+    try: old = ck.get('inputs') or run_inputs(cls.from_dict(ck['config']))
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{path} holds a configuration this version cannot read ({e}); refusing to resume") from None
+    changes = input_changes(old, run_inputs(cfg))
+    if changes: raise ValueError(f"{path} was written by another configuration ({'; '.join(changes)}); "
+                                 "refusing to resume: train into another out_dir, or resume with the same settings")
+
 # %% ../nbs/08_train.ipynb #2ff94be3
 @dataclass
 class Run:
@@ -743,9 +815,12 @@ def fit(cfg:TrainConfig,        # the run's configuration
         resume:bool=False,      # continue from `out_dir/checkpoint.pt` if it exists
         stop_after:int|None=None # stop (as if killed) after this many epochs of this call: for tests and time slicing
        )->Run:
-    "Train DEN with OTLA and PAL (Algorithm 1) and evaluate the last epoch; everything lands in `cfg.out_dir`."
+    ("Train DEN with OTLA and PAL (Algorithm 1) and evaluate the last epoch; everything lands in `cfg.out_dir`, "
+     "which this process holds (`claim_run_dir`) from the first check to the last write.")
     ctx = init_distributed(cfg.device)   # a process group from torchrun's variables, or a one-process context
-    try: return _fit(cfg, resume, stop_after, ctx)
+    try:
+        with claim_run_dir(cfg.out_dir) if ctx.is_main else contextlib.nullcontext():
+            return _fit(cfg, resume, stop_after, ctx)
     finally: ctx.close()
 
 # %% ../nbs/08_train.ipynb #f24b9937
@@ -771,12 +846,6 @@ def check_run(cfg:TrainConfig):
         raise FileNotFoundError(f"pretrained={p!r}: no such weights file; "
                                 "expected a torchvision ResNet .pth, True, False or 'synthetic'")
 
-# %% ../nbs/08_train.ipynb #b1440675
-def _same_config(saved:dict, cfg:TrainConfig)->bool:
-    "Does a checkpoint's configuration (fields added since filled with their defaults) equal `cfg`?"
-    try: return TrainConfig.from_dict(saved).to_dict() == cfg.to_dict()
-    except (ValueError, TypeError): return False
-
 # %% ../nbs/08_train.ipynb #84587643
 def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
     ("Refuse a run that cannot start (shards, prediction mode, an existing run) "
@@ -786,8 +855,7 @@ def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
     if cfg.predict_mode == 'reference' and ctx.world > 1:
         raise ValueError("predict_mode='reference' runs in one process: its pass replays one process's draws; "
                          "use 'eval' under torchrun")
-    if not resume and (out/'config.json').exists():
-        raise FileExistsError(f"{out} already holds a run: pass resume=True to continue it, or choose another out_dir")
+    check_new_run(out, resume)
     if ctx.is_main: check_run(cfg)                       # the output folder and the weights, before any image is read
     ctx.barrier()                                        # every rank has checked before rank 0 writes
 
@@ -810,8 +878,7 @@ def _restore(cfg:TrainConfig, model, opt, bank:LabelBank, sampler, device)->tupl
     out = Path(cfg.out_dir)
     ck_path = out/'checkpoint.pt'
     ck = load_checkpoint(ck_path, device)
-    if not _same_config(ck['config'], cfg):
-        raise ValueError(f"{ck_path} was written by another configuration; refusing to resume")
+    check_same_inputs(ck, cfg, ck_path)
     model.load_state_dict(ck['model'])
     opt.load_state_dict(ck['optim'])
     bank.load_state_dict(ck['bank'])
@@ -851,9 +918,14 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     start, step, history = 0, 0, []
     if resume and (out/'checkpoint.pt').exists():
         start, step, history = _restore(cfg, model, opt, bank, sampler, device)
+    if resume and main:                                  # say what resume=True did
+        say = tqdm.write if cfg.progress else print
+        say(f"resume: {out} continues after epoch {start} of {cfg.epochs}" if (out/'checkpoint.pt').exists() else
+            f"resume: nothing to resume in {out} (no checkpoint): training from scratch")
     fwd = wrap_ddp(model, ctx, cfg.sync_bn)
     model = getattr(fwd, 'module', fwd)
     if main: _open_run_dir(cfg)
+    inputs = run_inputs(cfg) if main else None           # what decides the result, kept in each checkpoint
     bar = tqdm(range(start, cfg.epochs), desc='epochs', disable=not rcfg.progress, initial=start, total=cfg.epochs)
     for i, epoch in enumerate(bar):
         if stop_after is not None and i >= stop_after: return Run(out, model, history, {}, cfg, bank)
@@ -868,7 +940,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         if main:
             _save_epoch(out, history, {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(),
                                        'optim': opt.state_dict(), 'bank': bank.state_dict(), 'config': cfg.to_dict(),
-                                       'n_classes': data.n_classes})
+                                       'inputs': inputs, 'n_classes': data.n_classes})
             line = _summary_line(h, dataset_protocol(cfg.dataset).headline)
             tqdm.write(line) if cfg.progress else print(line)
         ctx.barrier()                                    # the checkpoint of this epoch exists for every rank
@@ -894,21 +966,10 @@ def load_run(run_dir, device='cpu')->Run:
     history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
     return Run(run_dir, model, history, metrics, cfg, bank)
 
-# %% ../nbs/08_train.ipynb #e02d2ff1
-# configuration fields that do not change a result
-NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
-
 # %% ../nbs/08_train.ipynb #f99afad4
 def run_key(cfg)->str:
-    ("A short hash of what changes a run's result: "
-     "every field of `cfg` (a `TrainConfig` or a `PseudoConfig`) but `NO_RESULT_FIELDS`.")
-    d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
-    if cfg.dataset == 'synthetic':   # the world by what decides its pixels, however its options were spelled
-        d['world'] = world_fingerprint(synthetic.world_options(**cfg.data_kw))
-        d['data_kw'] = {k: v for k, v in cfg.data_kw.items() if k not in asdict(synthetic.RenderOpts())}
-    if isinstance(cfg, TrainConfig) and cfg.pretrained == 'synthetic':
-        d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
-    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    "A short hash of `run_inputs(cfg)`: what changes a run's result (a `TrainConfig` or a `PseudoConfig`)."
+    return hashlib.sha1(json.dumps(run_inputs(cfg), sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/08_train.ipynb #92e482b8
 def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs
@@ -918,4 +979,4 @@ def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder t
     run_dir = Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
     cfg = TrainConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
     if (run_dir/'metrics.json').exists(): return load_run(run_dir)
-    return fit(cfg, resume=True)
+    return fit(cfg, resume=(run_dir/'config.json').exists())   # an interrupted run continues, and says so

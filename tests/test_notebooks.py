@@ -51,10 +51,12 @@ def test_regdb_found_in_the_conventional_place(tmp_path):
                MPLBACKEND='Agg')
     out = tmp_path/'out.ipynb'
     r = subprocess.run([sys.executable, '-m', 'papermill', str(NBS/'ablation.ipynb'), str(out), '-p', 'dataset',
-                        'regdb', '--cwd', str(NBS)], capture_output=True, text=True, timeout=900, env=env)
+                        'regdb', '-p', 'seed', '3', '--cwd', str(NBS)], capture_output=True, text=True, timeout=900,
+                       env=env)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     text = out.read_text()
     assert 'regdb: 2 epochs per run' in text and 'epoch   2 |' in text and 'Rank-1' in text
+    assert 'seeds [3]' in text                     # `-p seed 3` trains seed 3
 
 
 def test_papermill_typo_stops_the_run(tmp_path):
@@ -67,3 +69,30 @@ def test_papermill_typo_stops_the_run(tmp_path):
     assert r.returncode != 0
     assert "unknown notebook parameter(s) 'epoch' (did you mean 'epochs'?)" in r.stdout + r.stderr
     assert not (tmp_path/'runs').exists()
+
+
+def _papermill_fails(tmp_path, path, *params):
+    "Run `path` under papermill with `params`; its output (the run must fail) and whether it made its out_dir."
+    out = tmp_path/'out.ipynb'
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(path), str(out), *params, '-p', 'out_dir',
+                        str(tmp_path/'runs'), '--cwd', str(NBS.parent)], capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0
+    return r.stdout + r.stderr, (tmp_path/'runs').exists()
+
+
+def test_seed_and_seeds_that_disagree_stop_the_run(tmp_path):
+    "`-p seed 3 -y 'seeds: [0, 1]'` names both and trains nothing (before, `seeds` won and `seed` was ignored)."
+    pytest.importorskip('papermill')
+    for name in ('ablation.ipynb', 'supervised_ablation.ipynb'):
+        text, made = _papermill_fails(tmp_path, NBS/name, '-p', 'seed', '3', '-y', 'seeds: [0, 1]')
+        assert 'seed=3 and seeds=[0, 1] disagree' in text, text[-2000:]
+        assert not made
+
+
+@pytest.mark.parametrize('path', [p for p in EXPERIMENTS if 'seed' in _parameter_names(p)], ids=lambda p: p.stem)
+def test_a_negative_seed_stops_the_run(tmp_path, path):
+    "`-p seed -1` is refused by name at the start of every notebook that takes a seed; nothing is trained."
+    pytest.importorskip('papermill')
+    text, made = _papermill_fails(tmp_path, path, '-p', 'seed', '-1')
+    assert 'seed=-1: expected a non-negative integer' in text, text[-2000:]
+    assert not made
