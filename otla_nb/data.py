@@ -17,8 +17,8 @@ from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'LAYOUTS', 'DATA_FOLDERS', 'SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS',
-           'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'SYSU_PROTOCOL', 'REGDB_PROTOCOL', 'DATASETS',
-           'CACHE_VERSION', 'Record', 'default_data_root', 'data_search_path', 'find_data_root', 'sysu_ids',
+           'SYSU_SPLITS', 'REGDB_MODALITIES', 'MARKET_PATTERN', 'MSMT_DIRS', 'SYSU_PROTOCOL', 'REGDB_PROTOCOL',
+           'DATASETS', 'CACHE_VERSION', 'Record', 'default_data_root', 'data_search_path', 'find_data_root', 'sysu_ids',
            'sysu_train', 'sysu_query', 'sysu_gallery', 'read_label_file', 'regdb_split', 'regdb_records', 'market1501',
            'dukemtmc', 'msmt17', 'Dataset', 'TestView', 'Protocol', 'DatasetEntry', 'register_dataset', 'load_dataset',
            'dataset_protocol', 'fingerprint', 'ImageCache']
@@ -64,9 +64,10 @@ def _missing(path, what:str, layout:str):
 
 # %% ../nbs/00_data.ipynb #b4518330
 def _need_dir(path, what:str, layout:str)->Path:
-    "`path` as a Path, or a FileNotFoundError when it is not a folder."
+    "`path` as a Path, or a FileNotFoundError when it is not a folder (a ValueError when its name is not UTF-8)."
     p = Path(path)
     if not p.is_dir(): raise _missing(p, what, layout)
+    _refuse([m] if (m := _name_problem(p)) else [])
     return p
 
 # %% ../nbs/00_data.ipynb #19978c7e
@@ -84,6 +85,57 @@ def _read_lines(path, what:str, layout:str)->list:
     except UnicodeDecodeError as e:
         raise ValueError(f"{f}: not a text file ({e.reason} at byte {e.start}); expected the {what} of the layout:\n"
                          f"{LAYOUTS[layout]}") from None
+
+# %% ../nbs/00_data.ipynb #5ea544d0
+def _few(items, k:int=5, sep:str=', ')->str:
+    "At most `k` of `items`, joined, then how many there are in all when some were left out."
+    items = list(items)
+    return sep.join(map(str, items[:k])) + (f"{sep}... ({len(items)} in all)" if len(items) > k else '')
+
+# %% ../nbs/00_data.ipynb #407f1a43
+def _repeated(items)->list:
+    "The items that occur more than once, in the order of their first occurrence."
+    n = collections.Counter(items)
+    return [x for x in n if n[x] > 1]
+
+# %% ../nbs/00_data.ipynb #d85f06f6
+def _shown(text)->str:
+    "`text` printable: bytes of a file name that are not UTF-8 (held by Python as surrogates) shown as \\xNN."
+    s = str(text)
+    try: return s.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    except UnicodeEncodeError: return s.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+# %% ../nbs/00_data.ipynb #e3255c50
+def _name_problem(path)->str|None:
+    "None when `path` is valid UTF-8, else a line naming it (its bytes as \\xNN) and what was expected."
+    try: str(path).encode('utf-8')
+    except UnicodeEncodeError:
+        return (f"{_shown(path)}: the name is not valid UTF-8; expected UTF-8 file and folder names "
+                "(rename it, e.g. with `convmv -f latin1 -t utf8`)")
+    return None
+
+# %% ../nbs/00_data.ipynb #882079e8
+class _Problems(ValueError):
+    "Every problem found in a data set's lists or file names, one line each."
+    def __init__(self, problems:list): # lines, each naming its file
+        self.problems = list(problems)
+        super().__init__('\n'.join(self.problems))
+
+# %% ../nbs/00_data.ipynb #eb93426f
+def _refuse(problems:list):
+    "Raise `_Problems` when there is any problem."
+    if problems: raise _Problems(problems)
+
+# %% ../nbs/00_data.ipynb #c12a251b
+def _path_list_problems(f, base, rels:list)->list:
+    "Problems of one list file of image paths relative to `base`: a path listed twice, a listed image that is missing."
+    out = []
+    if rep := _repeated(rels):
+        out.append(f"{f}: {len(rep)} path(s) listed more than once: {_few(rep)}; expected each image listed once")
+    if gone := [r for r in dict.fromkeys(rels) if not os.path.isfile(os.path.join(str(base), r))]:
+        out.append(f"{f}: {len(gone)} listed image(s) not found under {base}: {_few(gone)}; "
+                   "expected every listed path to name an image file")
+    return out
 
 # %% ../nbs/00_data.ipynb #e684eb30
 DATA_FOLDERS = {   # published folder names, in the order they are looked for
@@ -124,15 +176,49 @@ def _sysu_root(root)->Path:
     return root
 
 # %% ../nbs/00_data.ipynb #2cf84b64
+def _parse_ids(root, split:str)->list:
+    "The ids written in `exp/<split>_id.txt`, as ints, repeats kept; a file that does not parse raises naming it."
+    f = Path(root)/'exp'/f'{split}_id.txt'
+    lines = _read_lines(f, f'SYSU-MM01 id list ({split})', 'sysu')
+    try:
+        if any(l.strip() for l in lines[1:]): raise ValueError
+        return [int(y) for y in lines[0].split(',')]
+    except (IndexError, ValueError):
+        raise ValueError(f"{f}: cannot parse {_few(lines, 2, ' / ')!r}; expected one line of comma-separated "
+                         "integer ids") from None
+
+# %% ../nbs/00_data.ipynb #800798ae
 def sysu_ids(root, # SYSU-MM01 root folder
              split:str # 'train', 'val' or 'test'
             )->list:   # the ids listed in `exp/<split>_id.txt`, as ints
-    "The person ids of one SYSU-MM01 split, read from `exp/<split>_id.txt`."
-    f = Path(root)/'exp'/f'{split}_id.txt'
-    lines = _read_lines(f, f'SYSU-MM01 id list ({split})', 'sysu')
-    try: return [int(y) for y in lines[0].split(',')]
-    except (IndexError, ValueError):
-        raise ValueError(f"{f}: cannot parse {lines[:1]}; expected one line of comma-separated integer ids") from None
+    "The person ids of one SYSU-MM01 split, read from `exp/<split>_id.txt`; an id listed twice is an error."
+    ids = _parse_ids(root, split)
+    _refuse(_sysu_id_problems(root, {split: ids}))
+    return ids
+
+# %% ../nbs/00_data.ipynb #09adae27
+def _sysu_id_problems(root, lists:dict)->list:
+    "Problems of SYSU-MM01's id lists {split: ids}: an id listed twice in one file, an id in two files."
+    f = lambda s: Path(root)/'exp'/f'{s}_id.txt'
+    out = [f"{f(s)}: {len(rep)} id(s) listed more than once: {_few(rep)}; expected each id once"
+           for s, ids in lists.items() if (rep := _repeated(ids))]
+    splits = list(lists)
+    for i, a in enumerate(splits):
+        for b in splits[i+1:]:
+            if both := sorted(set(lists[a]) & set(lists[b])):
+                out.append(f"{f(a)} and {f(b)} share {len(both)} id(s): {_few(both)}; expected the train, val and "
+                           "test ids disjoint (training reads train and val, testing reads test)")
+    return out
+
+# %% ../nbs/00_data.ipynb #f48d9ed5
+SYSU_SPLITS = ('train', 'val', 'test')
+
+# %% ../nbs/00_data.ipynb #69f8cc20
+def _sysu_splits(root:Path)->dict:
+    "The ids of every SYSU-MM01 split {split: ids}; an id listed twice or in two splits raises, naming files and ids."
+    lists = {s: _parse_ids(root, s) for s in SYSU_SPLITS}
+    _refuse(_sysu_id_problems(root, lists))
+    return lists
 
 # %% ../nbs/00_data.ipynb #78310057
 def _sysu_folder(root:Path, cam:int, pid:int)->list|None:
@@ -141,6 +227,7 @@ def _sysu_folder(root:Path, cam:int, pid:int)->list|None:
     if not os.path.isdir(d): return None
     files = sorted(d + '/' + f for f in os.listdir(d) if f.lower().endswith(IMG_EXTS))
     if not files: raise ValueError(f"{d}: folder has no images; expected <4-digit>.jpg files")
+    _refuse([m for f in files if (m := _name_problem(f))])
     return files
 
 # %% ../nbs/00_data.ipynb #8da34375
@@ -162,9 +249,11 @@ def _sysu_walk(root:Path, ids, cams, idfile:str)->dict:
 # %% ../nbs/00_data.ipynb #561d7109
 def sysu_train(root=None, # SYSU-MM01 root folder
               )->list:    # Records: visible ones first, then infrared; pid relabelled 0..N-1
-    "Training records of SYSU-MM01: ids of train ∪ val, relabelled in sorted-id order, both modalities."
+    ("Training records of SYSU-MM01: ids of train ∪ val, relabelled in sorted-id order, both modalities "
+     "(an id listed twice, or in test too, is an error).")
     root = _sysu_root(root)
-    ids = sorted(set(sysu_ids(root, 'train')) | set(sysu_ids(root, 'val')))
+    lists = _sysu_splits(root)
+    ids = sorted(set(lists['train']) | set(lists['val']))
     label = {pid: i for i, pid in enumerate(ids)}
     walk = _sysu_walk(root, ids, SYSU_RGB_CAMS + SYSU_IR_CAMS, 'exp/train_id.txt or exp/val_id.txt')
     recs = {VISIBLE: [], INFRARED: []}
@@ -185,7 +274,7 @@ def sysu_query(root=None,        # SYSU-MM01 root folder
     "SYSU-MM01 query: every infrared image (cameras 3, 6) of the test ids."
     _check_mode(mode)
     root = _sysu_root(root)
-    walk = _sysu_walk(root, sysu_ids(root, 'test'), SYSU_RGB_CAMS + SYSU_IR_CAMS, 'exp/test_id.txt')
+    walk = _sysu_walk(root, _sysu_splits(root)['test'], SYSU_RGB_CAMS + SYSU_IR_CAMS, 'exp/test_id.txt')
     items = [(f, pid, cam) for (pid, cam), files in walk.items() if cam in SYSU_IR_CAMS for f in files]
     return ([f for f, _, _ in items], np.array([p for _, p, _ in items], dtype=np.int64),
             np.array([c for _, _, c in items], dtype=np.int64))
@@ -203,7 +292,7 @@ def sysu_gallery(root=None,        # SYSU-MM01 root folder
         raise ValueError(f"shots={shots!r}: expected an int >= 1")
     rng = random.Random(trial)
     items = []
-    for pid in sorted(sysu_ids(root, 'test')):
+    for pid in sorted(_sysu_splits(root)['test']):
         for cam in SYSU_GALLERY_CAMS[mode]:
             files = _sysu_folder(root, cam, pid)
             if files is None: continue
@@ -248,12 +337,67 @@ def regdb_split(root=None,              # RegDB root folder
                 split:str='train',      # 'train' or 'test'
                 modality:str='visible', # 'visible' or 'thermal'
                )->tuple:                # (paths, pids) with pids an int array
-    "One RegDB list `idx/<split>_<modality>_<trial>.txt` as (paths, labels)."
+    ("One RegDB list `idx/<split>_<modality>_<trial>.txt` as (paths, labels); a path listed twice, a missing image "
+     "or a label that is not one identity folder is an error.")
     if split not in ('train', 'test'): raise ValueError(f"split={split!r}: expected 'train' or 'test'")
     if modality not in REGDB_MODALITIES: raise ValueError(f"modality={modality!r}: expected 'visible' or 'thermal'")
     root = _regdb_root(root)
-    rels, labels = read_label_file(root/'idx'/f'{split}_{modality}_{trial}.txt', 'regdb')
+    f = root/'idx'/f'{split}_{modality}_{trial}.txt'
+    rels, labels = read_label_file(f, 'regdb')
+    _refuse(_regdb_list_problems(f, root, rels, labels))
     return [os.path.join(str(root), r) for r in rels], np.array(labels, dtype=np.int64)
+
+# %% ../nbs/00_data.ipynb #e17ec2ea
+def _regdb_person(rel:str)->str:
+    "The identity of a RegDB list path: its folder, `<id>` of `Visible/<id>/<file>.bmp`."
+    return os.path.basename(os.path.dirname(rel))
+
+# %% ../nbs/00_data.ipynb #42ba824f
+def _regdb_list_problems(f, root, rels:list, labels:list)->list:
+    "Problems of one RegDB list: a path listed twice, a missing image, labels and identity folders not one-to-one."
+    out = _path_list_problems(f, root, rels)
+    folders, owners = collections.defaultdict(set), collections.defaultdict(set)
+    for r, lab in zip(rels, labels):
+        folders[lab].add(os.path.dirname(r))
+        owners[os.path.dirname(r)].add(lab)
+    bad = ([f"label {lab} = {' + '.join(sorted(d))}" for lab, d in sorted(folders.items()) if len(d) > 1]
+           + [f"{d or '.'} has labels {' + '.join(map(str, sorted(ls)))}" for d, ls in sorted(owners.items())
+              if len(ls) > 1])
+    if bad: out.append(f"{f}: labels and identity folders are not one to one: {_few(bad, sep='; ')}; "
+                       "expected one label per <id> folder")
+    return out
+
+# %% ../nbs/00_data.ipynb #7ce5e9ab
+def _regdb_trial(root:Path, trial:int)->tuple:
+    ("The four lists of a RegDB trial {(split, modality): (list file, relative paths, labels)} and every problem "
+     "found in them, each list's own and between lists.")
+    lists, out = {}, []
+    for split in ('train', 'test'):
+        for mod in REGDB_MODALITIES:
+            f = root/'idx'/f'{split}_{mod}_{trial}.txt'
+            rels, labels = read_label_file(f, 'regdb')
+            lists[(split, mod)] = (f, rels, labels)
+            out += _regdb_list_problems(f, root, rels, labels)
+    def by_label(k):                         # label -> the <id> folders it names in list k
+        _, rels, labels = lists[k]
+        out = collections.defaultdict(set)
+        for r, lab in zip(rels, labels): out[lab].add(_regdb_person(r))
+        return out
+    ids = lambda k: set().union(*by_label(k).values())
+    for a in REGDB_MODALITIES:               # an identity trained on (either modality) and tested (either)
+        for b in REGDB_MODALITIES:
+            if both := sorted(ids(('train', a)) & ids(('test', b)), key=lambda p: (len(p), p)):
+                out.append(f"{lists[('train', a)][0]} and {lists[('test', b)][0]} share {len(both)} identity "
+                           f"folder(s): {_few(both)}; expected the train and test identities of a trial disjoint")
+    for split in ('train', 'test'):          # the two modalities of a split: one label, one person
+        fv, fi = lists[(split, 'visible')][0], lists[(split, 'thermal')][0]
+        lv, li = by_label((split, 'visible')), by_label((split, 'thermal'))
+        show = lambda folder, ps: ' + '.join(f'{folder}/{p}' for p in sorted(ps)) or f'no {folder}/ image'
+        bad = [f"label {lab} = {show('Visible', lv.get(lab, ()))} but {show('Thermal', li.get(lab, ()))}"
+               for lab in sorted(set(lv) | set(li)) if lv.get(lab) != li.get(lab)]
+        if bad: out.append(f"{fv} and {fi} disagree on {len(bad)} label(s): {_few(bad, sep='; ')}; expected each "
+                           "label to name the same <id> in Visible/ and Thermal/")
+    return lists, out
 
 # %% ../nbs/00_data.ipynb #3aca0765
 def regdb_records(root=None, trial:int=1, split:str='train', modality:str='visible')->list:
@@ -281,6 +425,7 @@ def _market_dir(d:Path, layout:str, relabel:bool)->list:
     items = []
     for f in sorted(os.listdir(d)):
         if not f.lower().endswith('.jpg'): continue
+        _refuse([m] if (m := _name_problem(d/f)) else [])
         m = MARKET_PATTERN.match(f)
         if m is None: raise ValueError(f"{d/f}: cannot parse the file name; expected '<pid>_c<cam>...jpg'")
         pid, cam = int(m.group(1)), int(m.group(2))
@@ -310,8 +455,10 @@ MSMT_DIRS = {'MSMT17_V1': ('train', 'test'), 'MSMT17_V2': ('mask_train_v2', 'mas
 
 # %% ../nbs/00_data.ipynb #a94f348c
 def _msmt_list(img_dir:Path, list_file:Path)->list:
-    "Records of one MSMT17 list file; the camera is the third '_' field of the file name."
+    ("Records of one MSMT17 list file; the camera is the third '_' field of the file name; a path listed twice "
+     "or a missing image is an error.")
     rels, labels = read_label_file(list_file, 'msmt17')
+    _refuse(_path_list_problems(list_file, img_dir, rels))
     out = []
     for rel, lab in zip(rels, labels):
         try: cam = int(os.path.basename(rel).split('_')[2])
@@ -321,21 +468,33 @@ def _msmt_list(img_dir:Path, list_file:Path)->list:
         out.append((str(img_dir/rel), lab, cam))
     return out
 
+# %% ../nbs/00_data.ipynb #195b8d45
+def _shared_images(fa, a:list, fb, b:list)->list:
+    "A problem line when two lists of Records-to-be name the same image (`(path, label, cam)` items)."
+    both = sorted({p for p, _, _ in a} & {p for p, _, _ in b})
+    return [f"{fa} and {fb} share {len(both)} image(s): {_few(both)}; expected them disjoint"] if both else []
+
 # %% ../nbs/00_data.ipynb #bba8ab15
 def msmt17(root=None,              # MSMT17 folder (or its parent holding MSMT17_V1/ or MSMT17_V2/)
            combine_val:bool=False, # add list_val to training (torchreid's `combineall`; off by default)
           )->tuple:                # (train, query, gallery) lists of Records
-    "MSMT17 from its list files, as torchreid reads it; train relabelled."
+    ("MSMT17 from its list files, as torchreid reads it; train relabelled; an image listed twice, missing, or in "
+     "two lists used together is an error.")
     base = _find_base(root, list(MSMT_DIRS), 'list_train.txt', 'msmt17')
     tr_dir, te_dir = next(((base/a, base/b) for a, b in MSMT_DIRS.values() if (base/a).is_dir()),
                           (base/'train', base/'test'))
     for d in (tr_dir, te_dir): _need_dir(d, f'MSMT17 image folder {d.name}', 'msmt17')
-    train = _msmt_list(tr_dir, base/'list_train.txt')
-    if combine_val: train += _msmt_list(tr_dir, base/'list_val.txt')
+    train, query, gallery = (_msmt_list(d, base/f'list_{k}.txt')
+                             for d, k in ((tr_dir, 'train'), (te_dir, 'query'), (te_dir, 'gallery')))
+    problems = _shared_images(base/'list_query.txt', query, base/'list_gallery.txt', gallery)
+    if combine_val:
+        val = _msmt_list(tr_dir, base/'list_val.txt')
+        problems += _shared_images(base/'list_train.txt', train, base/'list_val.txt', val)
+        train = train + val
+    _refuse(problems)
     label = {p: i for i, p in enumerate(sorted({p for _, p, _ in train}))}
     rec = lambda items, rl: [Record(f, label[p] if rl else p, c, VISIBLE) for f, p, c in items]
-    return (rec(train, True), rec(_msmt_list(te_dir, base/'list_query.txt'), False),
-            rec(_msmt_list(te_dir, base/'list_gallery.txt'), False))
+    return rec(train, True), rec(query, False), rec(gallery, False)
 
 # %% ../nbs/00_data.ipynb #2add27af
 @dataclass
@@ -363,6 +522,8 @@ class Dataset:
     def images(self, split:str, modality:int|None=None, size=(288, 144), cache_dir=None, **kw)->ImageCache:
         "The images of `split` (and `modality`) as an `ImageCache`, built on first use."
         paths = [r.path for r in self.records(split, modality)]
+        if bad := [m for p in paths if (m := _name_problem(p))]:   # a registered loader's own Records too
+            raise _Problems(bad[:3] + ([f"... ({len(bad)} such paths in {split})"] if len(bad) > 3 else []))
         # same list (e.g. any SYSU trial's train), same file
         which = hashlib.sha1('\n'.join(paths).encode()).hexdigest()[:10]
         key = f"{self.name}-{split}" + ('' if modality is None else f'-m{modality}') + f'-{which}'
@@ -392,11 +553,18 @@ def _load_sysu(root=None, mode:str='all', trial:int=0, shots:int=1, name:str='sy
 
 # %% ../nbs/00_data.ipynb #e73685da
 def _load_regdb(root=None, trial:int=1, direction:str='v2t')->Dataset:
-    "RegDB, one trial, test direction 'v2t' (visible query) or 't2v' (thermal query)."
+    ("RegDB, one trial, test direction 'v2t' (visible query) or 't2v' (thermal query); "
+     "a problem in any of the trial's four lists is an error.")
     if direction not in ('v2t', 't2v'): raise ValueError(f"direction={direction!r}: expected 'v2t' or 't2v'")
     root = _regdb_root(root)
-    train = regdb_records(root, trial, 'train', 'visible') + regdb_records(root, trial, 'train', 'thermal')
-    vis, ir = regdb_records(root, trial, 'test', 'visible'), regdb_records(root, trial, 'test', 'thermal')
+    lists, problems = _regdb_trial(root, trial)
+    _refuse(problems)
+    def recs(split, mod):
+        m, cam, _ = REGDB_MODALITIES[mod]
+        _, rels, labels = lists[(split, mod)]
+        return [Record(os.path.join(str(root), r), int(lab), cam, m) for r, lab in zip(rels, labels)]
+    train = recs('train', 'visible') + recs('train', 'thermal')
+    vis, ir = recs('test', 'visible'), recs('test', 'thermal')
     q, g = (vis, ir) if direction == 'v2t' else (ir, vis)
     return Dataset('regdb', train, q, g, str(root), dict(trial=trial, direction=direction))
 

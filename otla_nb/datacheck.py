@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from tqdm.auto import tqdm
-from .data import VISIBLE, INFRARED, IMG_EXTS, find_data_root, load_dataset, _load_resized
+from .data import (VISIBLE, INFRARED, IMG_EXTS, SYSU_SPLITS, find_data_root, load_dataset, msmt17,
+                          _load_resized, _Problems, _name_problem, _shown, _parse_ids, _sysu_id_problems, _regdb_trial)
 
 # %% auto #0
 __all__ = ['PUBLISHED_COUNTS', 'REGDB_TRIALS', 'DataCheck', 'check_data']
@@ -50,12 +51,47 @@ class DataCheck:
             lines.append(f"  {r['split']:<8}{mod[r['modality']]:<10}{r['ids']:>7}{r['images']:>9}   {exp}{mark}")
         lines += [f"  {k}: {v}" for k, v in self.info.items()]
         lines += ['OK' if self.ok else f"{len(self.problems)} problem(s):"] + [f"  - {p}" for p in self.problems]
-        return '\n'.join(lines)
+        return _shown('\n'.join(lines))   # a file name that is not UTF-8 prints as \\xNN, not as a crash
 
 # %% ../nbs/00b_datacheck.ipynb #a50ab915
 def _image_files(root:Path)->list:
     "Every image file under `root`, sorted."
     return sorted(str(Path(d)/f) for d, _, fs in os.walk(root) for f in fs if f.lower().endswith(IMG_EXTS))
+
+# %% ../nbs/00b_datacheck.ipynb #11e83bf0
+def _add(rep:DataCheck, problems:list):
+    "Append the problems `rep` does not hold yet (a reader's error repeats what the list checks found)."
+    rep.problems += [p for p in problems if p not in rep.problems]
+
+# %% ../nbs/00b_datacheck.ipynb #80b0a3ae
+def _list_checks(dataset:str, root:Path, rep:DataCheck, synth:dict|None)->list:
+    ("Check the list files the readers trust (SYSU id lists, every RegDB trial, every MSMT17 list) into `rep`; "
+     "the image paths they name, those that exist.")
+    listed = []
+    if dataset == 'sysu':
+        try: _add(rep, _sysu_id_problems(root, {s: _parse_ids(root, s) for s in SYSU_SPLITS}))
+        except (FileNotFoundError, ValueError): pass                  # the reader says it
+    if dataset == 'regdb':
+        idx = root/'idx'
+        found = [t for t in REGDB_TRIALS if all((idx/f'{s}_{m}_{t}.txt').is_file()
+                                                for s in ('train', 'test') for m in ('visible', 'thermal'))]
+        rep.info['RegDB trials'] = found
+        want = list(range(1, synth['n_trials'] + 1)) if synth else list(REGDB_TRIALS)
+        if found != want:
+            rep.problems.append(f"RegDB trials found {found}, expected {want} "
+                                f"(idx/{{train,test}}_{{visible,thermal}}_<t>.txt)")
+        for t in found:
+            try: lists, problems = _regdb_trial(root, t)
+            except (FileNotFoundError, ValueError) as e:
+                _add(rep, [f"RegDB trial {t}: {e}"])
+                continue
+            _add(rep, problems)
+            listed += [os.path.join(str(root), r) for _, rels, _ in lists.values() for r in rels]
+    if dataset == 'msmt17':
+        try: listed += [r.path for recs in msmt17(root, combine_val=True) for r in recs]
+        except _Problems as e: _add(rep, e.problems)
+        except (FileNotFoundError, ValueError): pass                  # the reader says it
+    return [os.path.normpath(p) for p in dict.fromkeys(listed) if os.path.isfile(p)]
 
 # %% ../nbs/00b_datacheck.ipynb #41999e76
 def _decode_errors(paths:list, workers:int, progress:bool)->list:
@@ -72,7 +108,7 @@ def _decode_errors(paths:list, workers:int, progress:bool)->list:
 # %% ../nbs/00b_datacheck.ipynb #6ea6022a
 def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or msmt17
                data_root=None,          # its folder; None: `find_data_root` (published name in $OTLA_DATA/data folder)
-               decode:bool=True,        # decode every image file (a corrupt JPEG is only found this way)
+               decode:bool=True,        # decode every image file and listed image (a corrupt JPEG is only found so)
                workers:int|None=None,   # decoding threads; None: the CPU count
                progress:bool=False      # a progress bar while decoding
               )->DataCheck:
@@ -81,15 +117,20 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
         raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PUBLISHED_COUNTS)}")
     root = find_data_root(dataset, data_root)
     rep = DataCheck(dataset, str(root))
-    try: ds = load_dataset(dataset, root)
-    except (FileNotFoundError, ValueError) as e:
-        rep.problems.append(f"the {dataset} reader stopped: {e}")
-        return rep
     meta = root/'synthetic.json'
     synth = json.loads(meta.read_text()) if meta.is_file() else None
+    files = _image_files(root)
+    odd = [m for f in files if (m := _name_problem(f))]
+    rep.problems += odd[:5] + ([f"... {len(odd)} image file names in all are not valid UTF-8"] if len(odd) > 5 else [])
+    listed = _list_checks(dataset, root, rep, synth)
+    try: ds = load_dataset(dataset, root)
+    except _Problems as e: ds, _ = None, _add(rep, e.problems)
+    except (FileNotFoundError, ValueError) as e:
+        ds = None
+        if not any(str(e) in p for p in rep.problems): rep.problems.append(f"the {dataset} reader stopped: {e}")
     expected = {} if synth else PUBLISHED_COUNTS[dataset]
     rep.info['checked against'] = f'the writer\'s record ({meta.name})' if synth else 'the published counts'
-    for split in ('train', 'query', 'gallery'):
+    for split in ('train', 'query', 'gallery') if ds is not None else ():
         for m in (VISIBLE, INFRARED):
             recs = ds.records(split, m)
             if not recs and (split, m) not in expected: continue
@@ -99,21 +140,12 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
             if e_ids is not None and (n_ids, len(recs)) != (e_ids, e_imgs):
                 rep.problems.append(f"{split} {'visible' if m == VISIBLE else 'infrared'}: {n_ids} ids / "
                                     f"{len(recs)} images, expected {e_ids} / {e_imgs}")
-    if dataset == 'regdb':
-        idx = root/'idx'
-        found = [t for t in REGDB_TRIALS if all((idx/f'{s}_{m}_{t}.txt').is_file()
-                                                for s in ('train', 'test') for m in ('visible', 'thermal'))]
-        rep.info['RegDB trials'] = found
-        want = list(range(1, synth['n_trials'] + 1)) if synth else list(REGDB_TRIALS)
-        if found != want:
-            rep.problems.append(f"RegDB trials found {found}, expected {want} "
-                                f"(idx/{{train,test}}_{{visible,thermal}}_<t>.txt)")
-    files = _image_files(root)
     rep.info['image files'] = len(files)
     if synth and len(files) != synth['n_images']:
         rep.problems.append(f"{len(files)} image files under {root}, the writer wrote {synth['n_images']}")
     if decode:
-        bad = _decode_errors(files, workers or os.cpu_count() or 1, progress)
-        rep.info['decoded'] = f"{len(files) - len(bad)} of {len(files)}"
+        todo = sorted(set(files) | set(listed))                     # each distinct file once
+        bad = _decode_errors(todo, workers or os.cpu_count() or 1, progress)
+        rep.info['decoded'] = f"{len(todo) - len(bad)} of {len(todo)}"
         rep.problems += bad
     return rep
