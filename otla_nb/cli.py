@@ -13,7 +13,7 @@ from .distributed import init_distributed
 from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels, fit_usvi
 
 # %% auto #0
-__all__ = ['build_parser', 'train_config', 'stage1_config', 'main']
+__all__ = ['build_parser', 'train_config', 'stage1_config', 'eval_config', 'main']
 
 # %% ../nbs/12_cli.ipynb #b05df6d9
 def _value(text:str):
@@ -66,6 +66,8 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--device', default='auto')
     e.add_argument('--trials', type=int, help='SYSU gallery trials')
     e.add_argument('--data-root', help='override the data folder recorded in the run')
+    e.add_argument('--cache-dir', help='where the image caches go (default: cache/ under the data folder, '
+                                       '$OTLA_NB_HOME or ~/.cache/otla_nb); never a folder the checkpoint names')
     d = sub.add_parser('data', help='data set tools').add_subparsers(dest='data_command', required=True)
     c = d.add_parser('check', help='read a prepared data set, compare it with its published counts, decode every '
                                    'image; exit 1 on any problem')
@@ -178,6 +180,24 @@ def _pseudo(args, parser)->int:
     print(json.dumps(run.metrics, indent=1))
     return 0
 
+# %% ../nbs/12_cli.ipynb #4830b7f5
+def eval_config(args,                # `otla eval`'s parsed flags
+                run_cfg:TrainConfig  # the configuration the checkpoint carries
+               )->TrainConfig:
+    ("The configuration `otla eval` tests with: the run's, with the flags applied, and nothing a checkpoint names "
+     "written to (image caches: `--cache-dir` or the data folder's; a synthetic world missing where the run names "
+     "it: rendered under the data folder).")
+    over = {k: v for k, v in dict(trials=args.trials, data_root=args.data_root, device=args.device).items()
+            if v is not None}
+    over['cache_dir'] = str(Path(args.cache_dir).expanduser().resolve()) if args.cache_dir else None
+    cfg = TrainConfig.from_dict({**run_cfg.to_dict(), **over})
+    if (cfg.dataset == 'synthetic' and args.data_root is None and cfg.data_root is not None
+            and not (Path(cfg.data_root)/'synthetic.json').is_file()):   # the same world, rendered where the user's go
+        print(f"otla eval: {cfg.data_root} (named by the checkpoint) holds no synthetic world; rendering it under "
+              f"the data folder instead (--data-root DIR renders it in DIR)", file=sys.stderr)
+        cfg.data_root = None
+    return cfg
+
 # %% ../nbs/12_cli.ipynb #2ced4459
 def main(argv=None)->int:
     "Entry point of the `otla` command."
@@ -205,9 +225,7 @@ def main(argv=None)->int:
         return 0
     try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
-    over = {k: v for k, v in dict(trials=args.trials, data_root=args.data_root, device=args.device).items()
-            if v is not None}
-    cfg = TrainConfig.from_dict({**run.config.to_dict(), **over})
+    cfg = eval_config(args, run.config)
     metrics = evaluate(run.model.to(resolve_device(cfg.device)), cfg)
     print(json.dumps(metrics, indent=1))
     return 0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #5053de7e
 from __future__ import annotations
-import os, re, json, random, hashlib, zlib, tempfile, collections, contextlib
+import os, re, json, random, hashlib, zlib, tempfile, collections, contextlib, shutil, errno, threading
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
@@ -677,18 +677,46 @@ for _n, _r in (('market1501', market1501), ('dukemtmc', dukemtmc), ('msmt17', ms
     register_dataset(_n, _load_rgb(_r, _n))
 
 # %% ../nbs/00_data.ipynb #cf2e4739
-CACHE_VERSION = 1
+CACHE_VERSION = 2   # 2: 16-bit images scaled to 8 bits (`_rgb8`), no longer clipped
+
+# %% ../nbs/00_data.ipynb #248741de
+_RGB_MODES = ('RGB', 'L', '1', 'P', 'RGBA', 'LA', 'PA', 'RGBX', 'RGBa', 'La', 'CMYK', 'YCbCr')   # 8-bit: convert('RGB')
+_WIDE_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')   # 16-bit grey ('I': 32-bit integers, read as 16-bit values)
+_MODE_NAMES = {'F': '32-bit floating-point pixels', 'I;16S': 'signed 16-bit pixels', 'LAB': 'CIELAB colour',
+               'HSV': 'HSV colour'}
+
+# %% ../nbs/00_data.ipynb #953f1542
+class _ModeError(ValueError):
+    "An image whose pixel format `_rgb8` refuses."
+
+# %% ../nbs/00_data.ipynb #ded635ec
+def _rgb8(im:Image.Image # an opened image
+         )->Image.Image: # 8-bit RGB
+    ("`im` as 8-bit RGB: 8-bit modes by `convert('RGB')` (alpha dropped), 16-bit grey scaled by 255/65535, "
+     "other formats refused naming the mode.")
+    if im.mode in _RGB_MODES: return im.convert('RGB')
+    if im.mode in _WIDE_MODES:
+        a = np.asarray(im).astype(np.int64)
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0 or hi > 65535:
+            raise _ModeError(f"its 32-bit integer pixels (PIL mode 'I') span {lo}..{hi}, beyond 16 bits; "
+                             "expected 8- or 16-bit pixels")
+        return Image.fromarray(((a + 128) // 257).astype(np.uint8)).convert('RGB')
+    raise _ModeError(f"PIL reads it as mode {im.mode!r} ({_MODE_NAMES.get(im.mode, 'no fixed 8-bit reading')}); "
+                     "expected 8- or 16-bit grey, 8- or 16-bit RGB, palette or 1-bit pixels (alpha allowed)")
 
 # %% ../nbs/00_data.ipynb #2e9fade0
 def _load_resized(path:str, size:tuple)->np.ndarray:
-    "Decode one image to RGB and resize it to `size` = (H, W) with PIL bilinear (antialiased); uint8 (H, W, 3)."
+    ("Decode one image to 8-bit RGB (`_rgb8`) and resize it to `size` = (H, W) with PIL bilinear (antialiased); "
+     "uint8 (H, W, 3).")
     h, w = size
     try:
         with Image.open(path) as im:
-            im = im.convert('RGB')
+            im = _rgb8(im)
             if im.size != (w, h): im = im.resize((w, h), Image.Resampling.BILINEAR)
             return np.asarray(im, dtype=np.uint8)
     except FileNotFoundError: raise FileNotFoundError(f"image not found: {path}") from None
+    except _ModeError as e: raise ValueError(f"cannot read image {path}: {e}") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise ValueError(f"cannot read image {path}: {e}; expected a readable JPEG/PNG/BMP image") from None
 
@@ -705,16 +733,32 @@ def fingerprint(paths:Sequence[str], # the images, in order
     return h.hexdigest()
 
 # %% ../nbs/00_data.ipynb #ca0206f8
-def _sample_crc(path, blocks:int=64, block:int=65536)->int:
+def _sample_crc(src,               # a path, or a binary file open for reading
+                blocks:int=64, block:int=65536)->int:
     "CRC-32 of `blocks` evenly spaced blocks of the file, its last block included (whole file when small)."
-    n = os.path.getsize(path)
+    if not hasattr(src, 'read'):
+        with open(src, 'rb') as f: return _sample_crc(f, blocks, block)
+    n = os.fstat(src.fileno()).st_size
+    src.seek(0)
+    if n <= blocks*block: return zlib.crc32(src.read())
     crc = 0
-    with open(path, 'rb') as f:
-        if n <= blocks*block: return zlib.crc32(f.read())
-        for k in range(blocks):
-            f.seek(k*(n - block)//(blocks - 1))
-            crc = zlib.crc32(f.read(block), crc)
+    for k in range(blocks):
+        src.seek(k*(n - block)//(blocks - 1))
+        crc = zlib.crc32(src.read(block), crc)
     return crc
+
+# %% ../nbs/00_data.ipynb #0011ad8d
+def _map_checked(npy, m:dict)->np.memmap|None:
+    ("`npy` memory-mapped read-only when it matches manifest `m` (byte count, sampled CRC, uint8 of its shape), else "
+     "None; checked and mapped through one descriptor, so the map is the file that was checked.")
+    with open(npy, 'rb') as f:
+        if os.fstat(f.fileno()).st_size != m['bytes'] or _sample_crc(f) != m['crc']: return None
+        f.seek(0)
+        version = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read(f)
+        if shape != tuple(m['shape']) or fortran or dtype != np.uint8: return None
+        return np.memmap(f, dtype=np.uint8, mode='r', shape=shape, offset=f.tell())
 
 # %% ../nbs/00_data.ipynb #c703b5c7
 def _fsync(path):
@@ -735,14 +779,27 @@ def _rm(*paths):
         try: os.remove(p)
         except FileNotFoundError: pass
 
+# %% ../nbs/00_data.ipynb #65396ffb
+_HELD = threading.local()   # `.folders`: the folders this thread holds `_folder_lock` on
+
+# %% ../nbs/00_data.ipynb #ac0a16cb
+def _space_note(folder,              # the folder written to
+                need:int|None=None   # bytes the write needs, when known
+               )->str:
+    "What a write that ran out of room says: the MiB needed (when known) and free in `folder`, and what to do."
+    free = shutil.disk_usage(folder).free
+    needed = '' if need is None else f"{need / 2**20:.1f} MiB are needed, "
+    return f"{needed}{free / 2**20:.1f} MiB are free in {folder}; free space (or choose another folder) and run again"
+
 # %% ../nbs/00_data.ipynb #7155bc72
 class ImageCache:
     "Images decoded and resized once into a memory-mapped uint8 `(N, H, W, 3)` array on disk."
-    def __init__(self, path, # the cache's .npy file
-                 manifest:dict # its manifest
+    def __init__(self, path,              # the cache's .npy file
+                 manifest:dict,           # its manifest
+                 array:np.ndarray|None=None # the file mapped (`_map_checked`); None: map it now
                 ):
         self.path, self.manifest = Path(path), manifest
-        self.array = np.load(self.path, mmap_mode='r')
+        self.array = np.load(self.path, mmap_mode='r') if array is None else array
 
     @staticmethod
     def files(cache_dir, key:str, size:tuple)->tuple:
@@ -756,12 +813,10 @@ class ImageCache:
         npy, man = cls.files(cache_dir, key, size)
         try:
             m = json.loads(man.read_text())
-            ok = (m['version'] == CACHE_VERSION and m['size'] == list(size)
-                  and (digest is None or m['digest'] == digest)
-                  and os.path.getsize(npy) == m['bytes'] and _sample_crc(npy) == m['crc'])
-            if not ok: return None
-            c = cls(npy, m)
-            return c if c.array.shape == tuple(m['shape']) and c.array.dtype == np.uint8 else None
+            if not (m['version'] == CACHE_VERSION and m['size'] == list(size)
+                    and (digest is None or m['digest'] == digest)): return None
+            a = _map_checked(npy, m)
+            return None if a is None else cls(npy, m, a)
         except (OSError, ValueError, KeyError, TypeError): return None
 
     @classmethod
@@ -791,7 +846,7 @@ class ImageCache:
                 t.unlink(missing_ok=True)           # left by a killed build of this cache; no build of it runs now
             _rm(man, npy)                           # manifest first: a half-replaced cache never looks valid
             m = _write_cache(paths, size, npy, man, digest, workers, chunk, progress, key)
-        return cls(npy, m)
+            return cls(npy, m)                      # mapped under the lock: a later rebuild cannot remove it first
 
     def __len__(self)->int: return len(self.array)
     def __getitem__(self, idx)->np.ndarray: return np.array(self.array[idx])
@@ -808,27 +863,52 @@ class ImageCache:
 # %% ../nbs/00_data.ipynb #1e573a04
 @contextlib.contextmanager
 def _folder_lock(folder:Path):
-    ("An exclusive advisory lock on `folder` for the duration of the block "
-     "(POSIX `flock`; none where `fcntl` is missing).")
+    ("An exclusive advisory lock on `folder` for the duration of the block (POSIX `flock`; none where `fcntl` is "
+     "missing): exclusive across processes and threads, re-entrant within a thread.")
     try: import fcntl
     except ImportError:
+        yield
+        return
+    key, held = os.path.realpath(folder), _HELD.__dict__.setdefault('folders', set())
+    if key in held:                                 # this thread holds it already (a render inside a locked build)
         yield
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally: os.close(fd)                           # closing the descriptor releases the lock
+        held.add(key)
+        try: yield
+        finally:
+            held.discard(key)
+            fcntl.flock(fd, fcntl.LOCK_UN)          # released even if a forked child still shares the descriptor
+    finally: os.close(fd)
+
+# %% ../nbs/00_data.ipynb #090d9d99
+def _reserve(tmp:str, npy:Path):
+    ("Allocate every block of the file `tmp` before it is written through a map (a full disk is then an `OSError` "
+     "naming the folder, not a SIGBUS); a no-op where the file system cannot.")
+    if not hasattr(os, 'posix_fallocate'): return
+    with open(tmp, 'r+b') as f:
+        try: os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise OSError(f"cannot build the image cache {npy.name}: "
+                              f"{_space_note(npy.parent, os.fstat(f.fileno()).st_size)}") from None
+            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS): raise
 
 # %% ../nbs/00_data.ipynb #21b924e1
 def _write_cache(paths, size, npy:Path, man:Path, digest:str, workers, chunk:int, progress:bool, key:str)->dict:
-    ("Decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write the manifest; "
-     "clean up on failure.")
+    ("Check the free space, decode `paths` into a temporary .npy in parallel, fsync, rename into place, then write "
+     "the manifest; clean up on failure.")
+    n, (h, w) = len(paths), size
+    need = n*h*w*3 + 4096                           # the array and its .npy header (at most 4 KiB)
+    if shutil.disk_usage(npy.parent).free < need:
+        raise OSError(f"cannot build the image cache {npy.name}: {_space_note(npy.parent, need)}")
     fd, tmp = tempfile.mkstemp(dir=npy.parent, prefix=f'.{npy.stem}.', suffix='.npy.tmp')
     os.close(fd)
-    n, (h, w) = len(paths), size
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(n, h, w, 3))
+        _reserve(tmp, npy)
         def work(a, b):
             for i in range(a, b):
                 arr[i] = _load_resized(paths[i], size)   # noqa: F821 (`arr` is deleted after the workers end)

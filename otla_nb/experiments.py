@@ -43,8 +43,10 @@ def smoke_overrides(root=None,              # scratch folder; None: a new one, r
                     dataset:str='synthetic'  # a real set keeps its folder and gets a small random-weight ResNet-18
                    )->dict:
     "Settings that shrink an experiment to seconds (`experiment_config(..., quick=True)`), `out_dir` included."
-    import tempfile
-    if root is None:   # a scratch world; the notebook's last cell removes it (`cleanup_smoke`)
+    import tempfile, atexit
+    if root is None:   # a scratch world: removed by the notebook's last cell (`cleanup_smoke`) or as a failed run exits
+        atexit.unregister(cleanup_smoke)
+        atexit.register(cleanup_smoke)              # once per process, however many folders
         root = tempfile.mkdtemp(prefix='otla-smoke-')
         _SMOKE_ROOTS.append(root)
     root = Path(root)
@@ -56,8 +58,8 @@ def smoke_overrides(root=None,              # scratch folder; None: a new one, r
 
 # %% ../nbs/11_experiments.ipynb #b8ca19e0
 def cleanup_smoke()->list:
-    ("Remove the scratch folders `smoke_overrides` made in this process (the experiment notebooks' last cell); "
-     "their paths.")
+    ("Remove the scratch folders `smoke_overrides` made in this process (the experiment notebooks' last cell, and at "
+     "exit, for a run that failed before it); their paths.")
     import shutil
     gone = list(_SMOKE_ROOTS)
     for r in gone: shutil.rmtree(r, ignore_errors=True)

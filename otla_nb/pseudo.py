@@ -206,9 +206,9 @@ def synthetic_source_root(source:str, # a name of `SOURCES`
         raise ValueError(f"size={size!r}: expected one of {sorted(synthetic.PRESETS[layout])}")
     base = Path(target_root).parent if target_root is not None else default_data_root()/'synthetic'
     root = base/f'{layout}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
-    if not (root/'synthetic.json').is_file():
-        getattr(synthetic, writer)(root, seed=seed, workers=workers, **synthetic.PRESETS[layout][size])
-    return root
+    # once, however many processes ask at once
+    return synthetic.render_once(root, getattr(synthetic, writer), seed=seed, workers=workers,
+                                 **synthetic.PRESETS[layout][size])
 
 # %% ../nbs/10_pseudo.ipynb #572fb771
 def source_dataset(cfg:PseudoConfig):

@@ -4,9 +4,10 @@
 
 # %% ../nbs/07_runs.ipynb #d87c376d
 from __future__ import annotations
-import contextlib, json, os, shutil, socket, tempfile
+import contextlib, json, os, socket, tempfile
 from pathlib import Path
 import torch
+from .data import _space_note
 
 # %% auto #0
 __all__ = ['CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history', 'RunDirBusy', 'claim_run_dir',
@@ -26,9 +27,7 @@ def atomic_write(path, write):
     # a full disk surfaces from torch.save as a RuntimeError ("unexpected pos ...")
     except (OSError, RuntimeError) as e:
         if os.path.exists(tmp): os.remove(tmp)
-        free = shutil.disk_usage(path.parent).free
-        raise OSError(f"could not write {path}: {e}. {free / 2**20:.0f} MiB are free in {path.parent}; free space "
-                      f"(or choose another folder) and run again "
+        raise OSError(f"could not write {path}: {e}. {_space_note(path.parent)} "
                       f"(a run resumes from its last complete checkpoint)") from e
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)

@@ -13,13 +13,13 @@ import numpy as np
 from PIL import Image
 
 from .data import (SYSU_RGB_CAMS, SYSU_IR_CAMS, Dataset, default_data_root, register_dataset, SYSU_PROTOCOL,
-                          _load_sysu)
+                          _load_sysu, _folder_lock)
 from .render import (LAYOUT_CODES, Population, RenderOpts, layout_cameras, make_opts, make_population, render,
                             sample_identity, sample_pose, world_fingerprint)
 
 # %% auto #0
-__all__ = ['MSMT_DATES', 'MSMT_TIMES', 'SIZES', 'PRESETS', 'SynthSet', 'sysu_split', 'write_sysu', 'write_regdb', 'write_market',
-           'write_dukemtmc', 'write_msmt17', 'world_options', 'synthetic_root']
+__all__ = ['MSMT_DATES', 'MSMT_TIMES', 'SIZES', 'PRESETS', 'SynthSet', 'render_once', 'sysu_split', 'write_sysu', 'write_regdb',
+           'write_market', 'write_dukemtmc', 'write_msmt17', 'world_options', 'synthetic_root']
 
 # %% ../nbs/01a_synthetic.ipynb #3b904f9b
 @dataclass
@@ -91,37 +91,48 @@ def _commit(tmp:Path, root:Path):
         shutil.rmtree(old, ignore_errors=True)
     else: os.rename(tmp, root)
 
+# %% ../nbs/01a_synthetic.ipynb #87b62f92
+def _clear_leftovers(root:Path):
+    ("Remove what killed writes of `root` left beside it: temporary trees `.<name>.tmp-*` and swapped-out ones "
+     "`.<name>.old-*` (call it holding the lock of `root.parent`).")
+    for n in os.listdir(root.parent):
+        if n.startswith((f'.{root.name}.tmp-', f'.{root.name}.old-')): shutil.rmtree(root.parent/n, ignore_errors=True)
+
 # %% ../nbs/01a_synthetic.ipynb #ac313ca1
 def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, overwrite, quality, texts, meta, ids,
            extra=None)->SynthSet:
-    "Render `jobs` in parallel into a temporary sibling of `root`, add the text files and the manifest, rename."
+    ("Render `jobs` in parallel into a temporary sibling of `root`, add the text files and the manifest, rename; "
+     "under the lock of `root`'s folder, after removing what killed writes of `root` left.")
     t0 = time.perf_counter()
-    root = _check_root(root, overwrite)
-    counts = Counter(it[0].split('/')[0] for _, items in jobs for it in items)
-    counts = dict(sorted({**counts, **(extra or {})}.items()))
+    root = Path(root)
     root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{root.name}.tmp-', dir=root.parent))
-    try:
-        ctx = dict(seed=seed, layout=layout, cameras=cameras, population=population, size=tuple(size), opts=opts,
-                   tmp=str(tmp), quality=quality)
-        workers = min(workers, len(jobs))
-        if workers <= 1:
-            _init_worker(ctx)
-            n = sum(map(_do_job, jobs))
-        else:
-            mpc = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else None)
-            with mpc.Pool(workers, _init_worker, (ctx,)) as pool:
-                n = sum(pool.imap_unordered(_do_job, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
-        for rel, text in texts.items():
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / rel).write_text(text)
-        man = dict(meta, layout=layout, seed=seed, size=list(size), opts=asdict(opts), world=world_fingerprint(opts),
-                   population=population.key, n_images=n, counts=counts, ids=ids)
-        (tmp / 'synthetic.json').write_text(json.dumps(man, sort_keys=True) + '\n')
-        _commit(tmp, root)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _folder_lock(root.parent):                 # one write into this folder at a time
+        _clear_leftovers(root)                      # no other write of `root` runs now
+        root = _check_root(root, overwrite)
+        counts = Counter(it[0].split('/')[0] for _, items in jobs for it in items)
+        counts = dict(sorted({**counts, **(extra or {})}.items()))
+        tmp = Path(tempfile.mkdtemp(prefix=f'.{root.name}.tmp-', dir=root.parent))
+        try:
+            ctx = dict(seed=seed, layout=layout, cameras=cameras, population=population, size=tuple(size), opts=opts,
+                       tmp=str(tmp), quality=quality)
+            workers = min(workers, len(jobs))
+            if workers <= 1:
+                _init_worker(ctx)
+                n = sum(map(_do_job, jobs))
+            else:
+                mpc = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else None)
+                with mpc.Pool(workers, _init_worker, (ctx,)) as pool:
+                    n = sum(pool.imap_unordered(_do_job, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
+            for rel, text in texts.items():
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).write_text(text)
+            man = dict(meta, layout=layout, seed=seed, size=list(size), opts=asdict(opts),
+                       world=world_fingerprint(opts), population=population.key, n_images=n, counts=counts, ids=ids)
+            (tmp / 'synthetic.json').write_text(json.dumps(man, sort_keys=True) + '\n')
+            _commit(tmp, root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return SynthSet(root, layout, n, counts, ids, time.perf_counter() - t0)
 
 # %% ../nbs/01a_synthetic.ipynb #dea44216
@@ -156,6 +167,19 @@ def _common(opts, size, workers, root, overwrite):
     size, workers = _check_size(size), _workers(workers)
     _check_root(root, overwrite)
     return o, size, workers
+
+# %% ../nbs/01a_synthetic.ipynb #b8246d4a
+def render_once(root,    # the set's folder
+                write,   # a writer, called as `write(root, **kw)`: `write_sysu`, `write_market`, ...
+                **kw     # the writer's other arguments
+               )->Path:  # `root`, holding a finished set
+    ("Write a synthetic set into `root` unless it already holds a finished one (its `synthetic.json`); "
+     "callers in several processes at once render it once.")
+    root = Path(root)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(root.parent):                 # a second caller waits here, then finds the set written
+        if not (root/'synthetic.json').is_file(): write(root, **kw)
+    return root
 
 # %% ../nbs/01a_synthetic.ipynb #c69b74b9
 def sysu_split(n_ids:int,             # identities in all; >= 3
@@ -489,9 +513,8 @@ def synthetic_root(root=None,   # the folder; None = default_data_root()/synthet
            **({'size': list(image_size)} if image_size is not None else {})}
     tag = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:8]
     root = Path(root) if root is not None else default_data_root()/'synthetic'/f'sysu-{size}-seed{seed}-{tag}'
-    meta = root/'synthetic.json'
-    if not meta.is_file(): write_sysu(root, kw.pop('n_ids'), seed=seed, **kw)
-    elif (man := json.loads(meta.read_text())).get('opts') is not None and man.get('world') != world:
+    man = json.loads((render_once(root, write_sysu, seed=seed, **kw)/'synthetic.json').read_text())
+    if man.get('opts') is not None and man.get('world') != world:
         raise ValueError(f"{root} holds a synthetic world rendered with options {man['opts']} (renderer "
                          f"{man.get('world', 'of an older version')}), not the requested {render} (renderer {world}): "
                          "pass another root, or delete that folder to render it again")

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, default_data_root, load_dataset
+from .data import VISIBLE, default_data_root, load_dataset, _folder_lock
 from .transforms import train_transform
 from .model import DEN
 from .render import world_fingerprint
@@ -58,13 +58,12 @@ def warm_start_source(cfg:WarmStartConfig, # its n_ids, n_per_cam, seed and work
                       root=None            # data folder; None = default_data_root()
                      ):
     "The synthetic Market-1501-layout set of `cfg`, rendered on first use; its reader's `Dataset`."
-    from otla_nb.synthetic import write_market
+    from otla_nb.synthetic import write_market, render_once
     base = Path(root) if root is not None else default_data_root()
     folder = base/'synthetic'/(f'market-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}'
                                f'-seed{cfg.seed}-{world_fingerprint()}')
-    if not (folder/'synthetic.json').is_file():
-        write_market(folder, cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam, workers=cfg.workers,
-                     overwrite=True)
+    render_once(folder, write_market, n_ids=cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam,
+                workers=cfg.workers, overwrite=True)   # once, however many processes ask at once
     return load_dataset('market1501', folder)
 
 # %% ../nbs/05a_warmstart.ipynb #82ded85b
@@ -136,18 +135,19 @@ def warm_start(cfg:WarmStartConfig|None=None, # the recipe (default: `WarmStartC
     "The synthetic warm start of `cfg`: the cached file, trained and written first if it is missing or unreadable."
     cfg = cfg or WarmStartConfig()
     path = warm_start_path(cfg, root)
-    if path.is_file():
-        try:
-            torch.load(path, map_location='cpu', weights_only=True)
-            return path
-        except Exception: path.unlink()   # unreadable: train it again
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f'.{path.name}.*.tmp'): stale.unlink(missing_ok=True)
-    state, info = pretrain_backbone(cfg, root, progress)
-    tmp = path.parent/f'.{path.name}.{os.getpid()}.tmp'
-    try:
-        torch.save(state, tmp)
-        os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
-    path.with_suffix('.json').write_text(json.dumps({'config': asdict(cfg), **info}, indent=1, default=list))
+    with _folder_lock(path.parent):                 # one process trains it; another waits, then finds the file
+        if path.is_file():
+            try:
+                torch.load(path, map_location='cpu', weights_only=True)
+                return path
+            except Exception: path.unlink()         # unreadable: train it again
+        for stale in path.parent.glob(f'.{path.name}.*.tmp'): stale.unlink(missing_ok=True)   # of a killed build
+        state, info = pretrain_backbone(cfg, root, progress)
+        tmp = path.parent/f'.{path.name}.{os.getpid()}.tmp'
+        try:
+            torch.save(state, tmp)
+            os.replace(tmp, path)
+        finally: tmp.unlink(missing_ok=True)
+        path.with_suffix('.json').write_text(json.dumps({'config': asdict(cfg), **info}, indent=1, default=list))
     return path

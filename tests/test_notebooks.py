@@ -96,3 +96,26 @@ def test_a_negative_seed_stops_the_run(tmp_path, path):
     text, made = _papermill_fails(tmp_path, path, '-p', 'seed', '-1')
     assert 'seed=-1: expected a non-negative integer' in text, text[-2000:]
     assert not made
+
+
+def test_failed_quick_run_leaves_no_smoke_folder(tmp_path):
+    """A quick (test-mode) notebook that fails before its last cell (`cleanup_smoke()`) still removes its scratch folder
+    `otla-smoke-*`: papermill stops at the failing cell and shuts the kernel down, and the folder goes as it exits."""
+    pytest.importorskip('papermill')
+    cells = ["from otla_nb.experiments import smoke_overrides\nprint(smoke_overrides()['data_root'])",
+             "raise RuntimeError('a cell fails')",
+             "from otla_nb.experiments import cleanup_smoke\ncleanup_smoke()"]
+    nb = {'cells': [{'cell_type': 'code', 'metadata': {}, 'execution_count': None, 'outputs': [], 'source': s}
+                    for s in cells],
+          'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}},
+          'nbformat': 4, 'nbformat_minor': 5}
+    src, out, tmpdir = tmp_path/'fails.ipynb', tmp_path/'out.ipynb', tmp_path/'tmp'
+    src.write_text(json.dumps(nb))
+    tmpdir.mkdir()
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(src), str(out)], capture_output=True, text=True,
+                       timeout=600, env=dict(os.environ, TMPDIR=str(tmpdir), IN_TEST='1'))
+    assert r.returncode != 0 and 'a cell fails' in r.stdout + r.stderr, r.stdout[-3000:] + r.stderr[-3000:]
+    first = next(c for c in json.loads(out.read_text())['cells'] if 'smoke_overrides' in ''.join(c['source']))
+    made = Path(''.join(first['outputs'][0]['text']).strip()).parent
+    assert made.parent == tmpdir and made.name.startswith('otla-smoke-')    # made where TMPDIR says...
+    assert not list(tmpdir.glob('otla-smoke-*'))                              # ...and gone
