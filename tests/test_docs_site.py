@@ -101,8 +101,9 @@ def read_site(site:Path)->list:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=['--no-sandbox'])
         page = browser.new_page(viewport={'width': 1400, 'height': 1000})
         page.route('**/*', route)
-        page.on('requestfailed', lambda r: failed.append(r.url) if r.url.startswith('file://')   # not the search's
-                and r.resource_type not in ('fetch', 'xhr') else None)                              # snippet fetches
+        page.on('requestfailed', lambda r: failed.append(f'{r.url} ({r.failure})') if r.url.startswith('file://')
+                and r.resource_type not in ('fetch', 'xhr')          # the search's snippet fetches, refused on file:
+                and 'ERR_ABORTED' not in (r.failure or '') else None)  # a load cut short by going to the next page
         if visit(page, 'index.html'):
             if page.locator('h1').first.inner_text().strip() != 'otla-nb': problems.append('index.html: no title')
             for href in ['arxiv.org/abs/2208.06221', 'github.com/wjm-wjm/OTLA-ReID']:
