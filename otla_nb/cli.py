@@ -11,6 +11,7 @@ from .data import find_data_root
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
 from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels, fit_usvi
+from .docs import build_docs, site_problems
 
 # %% auto #0
 __all__ = ['build_parser', 'train_config', 'stage1_config', 'eval_config', 'main']
@@ -77,6 +78,7 @@ def build_parser()->argparse.ArgumentParser:
     c.add_argument('--no-decode', action='store_true', help='count only, do not decode the images')
     c.add_argument('--workers', type=int, help='decoding threads (default: the CPU count)')
     c.add_argument('--quiet', action='store_true', help='no progress bar')
+    _docs_parser(sub)
     return p
 
 # %% ../nbs/12_cli.ipynb #8327de8a
@@ -204,6 +206,7 @@ def main(argv=None)->int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == 'pseudo': return _pseudo(args, parser)
+    if args.command == 'docs': return _docs(args, parser)
     if args.command == 'data':
         try: rep = check_data(args.dataset, args.data_root, decode=not args.no_decode, workers=args.workers,
                               progress=not args.quiet)
@@ -229,6 +232,27 @@ def main(argv=None)->int:
     metrics = evaluate(run.model.to(resolve_device(cfg.device)), cfg)
     print(json.dumps(metrics, indent=1))
     return 0
+
+# %% ../nbs/12_cli.ipynb #6d6adfe7
+def _docs_parser(sub):
+    "The `otla docs` subcommand's flags."
+    d = sub.add_parser('docs', help='build the documentation site from the notebooks, offline, into --out')
+    d.add_argument('--out', required=True, help='the folder the site is written to (replaced); open OUT/index.html')
+    d.add_argument('--strict', action='store_true', help='fail on any Sphinx warning')
+
+# %% ../nbs/12_cli.ipynb #bd9c6b06
+def _docs(args, parser)->int:
+    "`otla docs`: build the site, check its links and images, say where it is."
+    try: index = build_docs(args.out, strict=args.strict)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError) as e: parser.error(str(e))
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return 1
+    problems = site_problems(index.parent)
+    for line in problems: print(line, file=sys.stderr)
+    pages = len(list(index.parent.rglob('*.html')))
+    print(f"{index}: {pages} pages, {len(problems) or 'no'} broken link{'' if len(problems) == 1 else 's'}")
+    return 1 if problems else 0
 
 # %% ../nbs/12_cli.ipynb #8bef5107
 #| eval: false

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get('OTLA_CHROMIUM') or shutil.which('chromium') or shutil.which('chromium-browser')
-NOTEBOOKS = {'03_otla.ipynb': 0, '01_render.ipynb': 1}   # notebook -> figures it must render at least
+NOTEBOOKS = {'03_otla.ipynb': 1, '01_render.ipynb': 1}   # notebook -> figures it must render at least
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium executable (Debian: apt-get install -y chromium; "
                                 "or set OTLA_CHROMIUM): the JupyterLab browser test cannot run here")
