@@ -40,7 +40,8 @@ from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, extract, fit, load_run,   # noqa: E402
-                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch, StepTrap)
+                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch)
+from otla_nb.device import StepTrap   # noqa: E402
 from otla_nb.runs import read_history   # noqa: E402
 
 PARTS = ('otla', 'speed', 'evidence', 'precision', 'evaluate', 'memory')   # the headline numbers first

@@ -6,7 +6,8 @@
 from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
-from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run, resolve_device
+from .device import resolve_device
+from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run
 from .data import find_data_root
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed

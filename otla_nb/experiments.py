@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol
 from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
-from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_device, resolve_pretrained
+from .device import resolve_device
+from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
 from .train import tiny_overrides, extract, run_key, cached_fit
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
