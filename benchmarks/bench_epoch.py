@@ -29,7 +29,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.sampler import CrossModalIdentitySampler
-from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, evaluate, make_config, predict,
+from otla_nb.evaluate import TestSpec, evaluate
+from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, make_config, predict,
                            prepare_data, tiny_overrides, train_epoch, _batch_inputs)
 from otla_nb.device import native_bf16, autocast
 from benchkit import AUTO, BEFORE, compile_blocker, cpu_model   # the script's folder is on sys.path
@@ -97,8 +98,8 @@ def breakdown(cfg, data, steps:int)->dict:
     t_pred, probs = _clock(lambda: predict(model, data.ir_images, cfg, CPU))
     sinkhorn_assign(probs, cfg.delta)
     t_otla, _ = _clock(lambda: sinkhorn_assign(probs, cfg.delta))
-    evaluate(model, cfg, CPU, data.dataset)                      # builds the test caches
-    t_eval, _ = _clock(lambda: evaluate(model, cfg, CPU, data.dataset))
+    evaluate(model, data.dataset, TestSpec.of(cfg), CPU)                      # builds the test caches
+    t_eval, _ = _clock(lambda: evaluate(model, data.dataset, TestSpec.of(cfg), CPU))
     return dict(step=acc, plan=t_plan * len(sampler) / (steps + 1), predict=t_pred, otla=t_otla, evaluate=t_eval,
                 batches=len(sampler), ir=len(data.ir_true))
 

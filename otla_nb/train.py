@@ -15,7 +15,7 @@ from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol, fingerprint
-from .device import (FAST_PATHS, _fast_path, check_device, resolve_device, fast_path_on, autocast,
+from .device import (FAST_PATHS, _fast_path, check_device, fast_path_on, autocast,
                             in_memory_format)
 from .transforms import train_transform, test_transform, augment_draws, norm_constants
 from .labels import load_labels
@@ -26,7 +26,7 @@ from .render import world_fingerprint
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
-from .metrics import eval_sysu_trials, eval_regdb, summarize
+from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
 from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
                           check_new_run)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
@@ -36,9 +36,8 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
 __all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals', 'TrainConfig', 'make_config',
            'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'warm_start_config',
            'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
-           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'extract', 'test_sets',
-           'evaluate', 'file_digest', 'run_inputs', 'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run',
-           'load_run', 'run_key', 'cached_fit']
+           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'file_digest', 'run_inputs',
+           'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run', 'load_run', 'run_key', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -293,12 +292,6 @@ class Losses:
 # %% ../nbs/08_train.ipynb #9865be44
 def _acc(pred, true): return None if true is None else float((np.asarray(pred) == np.asarray(true)).mean())
 
-# %% ../nbs/08_train.ipynb #c3703c12
-def _bnneck(model:DEN, x:Tensor, cfg, device)->Tensor:
-    "BNNeck features in float32: the backbone under the configured autocast; pooling and the BNNeck in float32."
-    with autocast(cfg, device): fmap = model.stages(in_memory_format(x, cfg, device))[-1]
-    with torch.autocast(device.type, enabled=False): return model.bottleneck(fmap.float().mean((-2, -1)))
-
 # %% ../nbs/08_train.ipynb #81480eea
 def ot_logits(model:DEN,       # the model (train or eval mode, as the caller set it)
               x:Tensor,        # (B, 3, H, W) normalised images on the model's device
@@ -307,7 +300,7 @@ def ot_logits(model:DEN,       # the model (train or eval mode, as the caller se
              )->Tensor:        # (B, C) float32 identity logits
     ("Identity logits for OTLA in float32: "
      "the backbone under the configured autocast, the BNNeck and classifier in float32.")
-    feat = _bnneck(model, x, cfg, device)
+    feat = bnneck_features(model, x, cfg, device)
     with torch.autocast(device.type, enabled=False): return model.classifier(feat)
 
 # %% ../nbs/08_train.ipynb #7bf1f1aa
@@ -497,64 +490,6 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                  fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
 
-# %% ../nbs/08_train.ipynb #148ce0cd
-@torch.no_grad()
-def extract(model:DEN, paths:list, cfg:TrainConfig, device, key:str)->Tensor:
-    ("Unit-norm float32 embeddings (N, d) of image files (`DEN.embed`, normalised in float32), "
-     "through an image cache at the training size.")
-    cache = ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
-                             workers=cfg.workers, progress=cfg.progress)
-    model.eval()
-    feats = []
-    for s in range(0, len(cache), cfg.test_batch):
-        x = test_transform(torch.from_numpy(np.array(cache.array[s:s+cfg.test_batch])).to(device))
-        feats.append(F.normalize(_bnneck(model, x, cfg, device), dim=1))
-    return torch.cat(feats)
-
-# %% ../nbs/08_train.ipynb #23cadab0
-def _summary(cmc, mAP, mINP)->dict:
-    "Rank-1/5/10/20 (those the gallery is large enough for), mAP and mINP in percent."
-    return summarize(cmc, mAP, mINP, tuple(r for r in (1, 5, 10, 20) if r <= len(cmc)))
-
-# %% ../nbs/08_train.ipynb #4e0a7c40
-def _trial_stats(results:list)->dict:
-    "Mean of per-trial `summarize` dicts, with the trials kept."
-    mean = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
-    return {**mean, 'trials': results}
-
-# %% ../nbs/08_train.ipynb #db19f26d
-def _test_plan(cfg:TrainConfig, ds)->tuple:
-    "The data set's test plan for `cfg.trials`, and the cache key prefix of its images (one per data folder)."
-    groups, views = dataset_protocol(cfg.dataset).test_plan(ds, cfg.trials)
-    return f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}", groups, views
-
-# %% ../nbs/08_train.ipynb #79a7c336
-def test_sets(cfg:TrainConfig, ds)->dict:
-    "The test images `evaluate` extracts, {cache key: paths}: each group of the data set's test plan, once."
-    tag, groups, _ = _test_plan(cfg, ds)
-    return {f'{tag}-{g}': [r.path for r in recs] for g, recs in groups.items()}
-
-# %% ../nbs/08_train.ipynb #70af9194
-def evaluate(model:DEN, cfg:TrainConfig, device=None, dataset=None)->dict:
-    ("Test metrics (percent) of `model` under the data set's protocol (`otla_nb.data.dataset_protocol`), "
-     "{mode: metrics}.")
-    device = resolve_device(cfg.device) if device is None else device
-    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw) if dataset is None else dataset
-    tag, groups, views = _test_plan(cfg, ds)
-    feats = {g: extract(model, [r.path for r in recs], cfg, device, f'{tag}-{g}') for g, recs in groups.items()}
-    ids = {g: np.array([r.pid for r in recs]) for g, recs in groups.items()}
-    cams = {g: np.array([r.camid for r in recs]) for g, recs in groups.items()}
-    out, dists = {}, {}
-    for mode, v in views.items():
-        # on the device
-        if (v.query, v.gallery) not in dists: dists[v.query, v.gallery] = -feats[v.query] @ feats[v.gallery].T
-        dist = dists[v.query, v.gallery]
-        if v.trials is None: out[mode] = _summary(*eval_regdb(dist, ids[v.query], ids[v.gallery]))   # one fixed split
-        else: out[mode] = _trial_stats([_summary(*r) for r in eval_sysu_trials(dist, ids[v.query], ids[v.gallery],
-                                                                               cams[v.query], cams[v.gallery],
-                                                                               v.trials)])
-    return out
-
 # %% ../nbs/08_train.ipynb #e02d2ff1
 # configuration fields that do not change a result
 NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
@@ -699,7 +634,7 @@ def _prepare(cfg:TrainConfig, rcfg:TrainConfig, ctx:DistContext)->TrainData:
     if not ctx.is_main: ctx.barrier()                    # rank 0 renders / caches the data first
     data = prepare_data(rcfg, ctx.device)
     if ctx.is_main:                                      # the test images too, not after the last epoch
-        for key, paths in test_sets(cfg, data.dataset).items():
+        for key, paths in test_sets(data.dataset, cfg.trials).items():
             ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
                              workers=cfg.workers, progress=rcfg.progress)
         ctx.barrier()
@@ -768,7 +703,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         if not sup: sampler.set_ir_labels(bank.labels.cpu().numpy())
         h = {'epoch': epoch + 1, **stats, **rec, 'epoch_time': time.perf_counter() - t0}
         if cfg.eval_every and (epoch + 1) % cfg.eval_every == 0 and epoch + 1 < cfg.epochs:
-            h['eval'] = broadcast_object(evaluate(model, cfg, device, data.dataset) if main else None, ctx)
+            h['eval'] = broadcast_object(evaluate(model, data.dataset, TestSpec.of(cfg), device) if main else None, ctx)
         history.append(h)
         if main:
             _save_epoch(out, history, {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(),
@@ -777,7 +712,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
             line = _summary_line(h, dataset_protocol(cfg.dataset).headline)
             tqdm.write(line) if cfg.progress else print(line)
         ctx.barrier()                                    # the checkpoint of this epoch exists for every rank
-    test = broadcast_object(evaluate(model, cfg, device, data.dataset) if main else None, ctx)
+    test = broadcast_object(evaluate(model, data.dataset, TestSpec.of(cfg), device) if main else None, ctx)
     metrics = {'epoch': cfg.epochs, 'selection': 'last epoch (no model selection on the test set)', 'test': test}
     if main: write_json(out/'metrics.json', metrics)
     return Run(out, model, history, metrics, cfg, bank)
