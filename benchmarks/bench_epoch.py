@@ -29,8 +29,10 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.sampler import CrossModalIdentitySampler
-from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, evaluate, make_config, predict,
-                           prepare_data, native_bf16, tiny_overrides, train_epoch, _autocast, _batch_inputs)
+from otla_nb.evaluate import TestSpec, evaluate
+from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, make_config, predict,
+                           prepare_data, tiny_overrides, train_epoch, _batch_inputs)
+from otla_nb.device import native_bf16, autocast
 from benchkit import AUTO, BEFORE, compile_blocker, cpu_model   # the script's folder is on sys.path
 
 CPU = torch.device('cpu')
@@ -63,7 +65,7 @@ def step_flops(cfg, data)->float:
     plan = epoch_plan(batches, [0], 1, data, cfg, {0: torch.Generator().manual_seed(0)}, CPU)
     x, y_v, y_r = _batch_inputs(plan, 0, 0, data, cfg, CPU)
     with FlopCounterMode(display=False) as fc:
-        with _autocast(cfg, CPU): out = model(x, grl_coeff=0.5)
+        with autocast(cfg, CPU): out = model(x, grl_coeff=0.5)
         losses(out, y_v, y_r)[0].backward()
     return fc.get_total_flops()
 
@@ -82,7 +84,7 @@ def breakdown(cfg, data, steps:int)->dict:
         t0 = time.perf_counter()
         x, y_v, y_r = _batch_inputs(plan, b, 0, data, cfg, CPU)
         t1 = time.perf_counter()
-        with _autocast(cfg, CPU): out = model(x, grl_coeff=0.5)
+        with autocast(cfg, CPU): out = model(x, grl_coeff=0.5)
         loss, _ = losses(out, y_v, y_r)
         t2 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
@@ -96,8 +98,8 @@ def breakdown(cfg, data, steps:int)->dict:
     t_pred, probs = _clock(lambda: predict(model, data.ir_images, cfg, CPU))
     sinkhorn_assign(probs, cfg.delta)
     t_otla, _ = _clock(lambda: sinkhorn_assign(probs, cfg.delta))
-    evaluate(model, cfg, CPU, data.dataset)                      # builds the test caches
-    t_eval, _ = _clock(lambda: evaluate(model, cfg, CPU, data.dataset))
+    evaluate(model, data.dataset, TestSpec.of(cfg), CPU)                      # builds the test caches
+    t_eval, _ = _clock(lambda: evaluate(model, data.dataset, TestSpec.of(cfg), CPU))
     return dict(step=acc, plan=t_plan * len(sampler) / (steps + 1), predict=t_pred, otla=t_otla, evaluate=t_eval,
                 batches=len(sampler), ir=len(data.ir_true))
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import torch
 from otla_nb.experiments import experiment_config, run_ablation
-from otla_nb.train import native_bf16, tiny_overrides
+from otla_nb.device import native_bf16
+from otla_nb.train import tiny_overrides
 from benchkit import AUTO, BEFORE, cpu_model   # the script's folder is on sys.path
 
 VARIANTS = {'before': BEFORE, 'now': AUTO}

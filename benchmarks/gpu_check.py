@@ -39,8 +39,10 @@ from benchkit import compile_blocker   # noqa: E402
 from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
-from otla_nb.train import (Losses, build_model, build_optimizer, evaluate, extract, fit, load_run,   # noqa: E402
-                           make_config, prepare_data, test_sets, tiny_overrides, train_epoch, StepTrap)
+from otla_nb.train import (Losses, build_model, build_optimizer, fit, load_run, make_config,   # noqa: E402
+                           prepare_data, tiny_overrides, train_epoch)
+from otla_nb.evaluate import TestSpec, evaluate, extract, test_sets   # noqa: E402
+from otla_nb.device import StepTrap   # noqa: E402
 from otla_nb.runs import read_history   # noqa: E402
 
 PARTS = ('otla', 'speed', 'evidence', 'precision', 'evaluate', 'memory')   # the headline numbers first
@@ -245,11 +247,12 @@ def part_evaluate(args, rep, cap):
     tf32 = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
     torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     try:
-        res = {'device': evaluate(model.to(dev), cfg, dev)}
-        res['cpu'] = evaluate(model.to(cpu), dataclasses.replace(cfg, device='cpu'), cpu)
+        ds, spec = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), TestSpec.of(cfg)
+        res = {'device': evaluate(model.to(dev), ds, spec, dev)}
+        res['cpu'] = evaluate(model.to(cpu), ds, spec, cpu)
         if dev.type == 'cuda':
-            res['device bf16'] = evaluate(model.to(dev), dataclasses.replace(cfg, amp='always', channels_last='always'),
-                                          dev)
+            res['device bf16'] = evaluate(model.to(dev), ds, dataclasses.replace(spec, amp='always',
+                                                                                 channels_last='always'), dev)
     finally: torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
     def flat(r): return {f'{m}.{k}': v for m, d in r.items() for k, v in d.items() if k != 'trials'}
     c = flat(res['cpu'])
@@ -270,9 +273,9 @@ def nearest_changes(model, cfg, dev)->tuple:
     on `dev` than on the CPU, and how many of those are near-ties: the CPU's best two similarities closer than twice
     the largest device/CPU difference of any similarity."""
     ds, cpu = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), torch.device('cpu')
-    sets = test_sets(cfg, ds)
-    feats = {k: (extract(model.to(dev), p, cfg, dev, k).cpu().double(),
-                 extract(model.to(cpu), p, dataclasses.replace(cfg, device='cpu'), cpu, k).double())
+    sets, spec = test_sets(ds, cfg.trials), TestSpec.of(cfg)
+    feats = {k: (extract(model.to(dev), p, spec, dev, k).cpu().double(),
+                 extract(model.to(cpu), p, spec, cpu, k).double())
              for k, p in sets.items()}
     changed = ties = 0
     for q, g in [(q, g) for q in feats for g in feats if q != g]:

@@ -6,8 +6,10 @@
 from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
-from .train import PRESETS, TrainConfig, make_config, fit, evaluate, load_run, resolve_device
-from .data import find_data_root
+from .device import resolve_device
+from .train import PRESETS, TrainConfig, make_config, fit, load_run
+from .evaluate import TestSpec, evaluate
+from .data import find_data_root, load_dataset
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
 from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels, fit_usvi
@@ -229,7 +231,9 @@ def main(argv=None)->int:
     try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     cfg = eval_config(args, run.config)
-    metrics = evaluate(run.model.to(resolve_device(cfg.device)), cfg)
+    device = resolve_device(cfg.device)
+    metrics = evaluate(run.model.to(device), load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), TestSpec.of(cfg),
+                       device)
     print(json.dumps(metrics, indent=1))
     return 0
 

@@ -12,6 +12,8 @@ import torch
 import torch.distributed as dist
 from torch import Tensor, nn
 
+from .device import resolve_device
+
 # %% auto #0
 __all__ = ['local_shards', 'shard_batch', 'dist_env', 'DistContext', 'init_distributed', 'chunk_bounds', 'gather_rows',
            'all_reduce_mean', 'broadcast_buffers', 'broadcast_object', 'convert_sync_bn', 'wrap_ddp', 'no_sync']
@@ -85,18 +87,6 @@ class DistContext:
         if self.owned and dist.is_initialized(): dist.destroy_process_group()
         self.owned = False
 
-# %% ../nbs/06_distributed.ipynb #594b34a9
-def _pick_device(device:str, local_rank:int, world:int)->torch.device:
-    "'auto' → cuda:LOCAL_RANK when CUDA is available (under more than one process), cuda / cpu otherwise."
-    if device == 'auto':
-        if not torch.cuda.is_available(): return torch.device('cpu')
-        return torch.device('cuda', local_rank) if world > 1 else torch.device('cuda')
-    dev = torch.device(device)
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r}: CUDA is not available here")
-    if dev.type == 'cuda' and dev.index is None and world > 1: dev = torch.device('cuda', local_rank)
-    return dev
-
 # %% ../nbs/06_distributed.ipynb #b20c2cbb
 def init_distributed(device:str='auto',     # 'auto', 'cpu', 'cuda', ...: the training device of this process
                      timeout_s:float=1800.  # collective timeout of a group created here
@@ -105,12 +95,12 @@ def init_distributed(device:str='auto',     # 'auto', 'cpu', 'cuda', ...: the tr
     if dist.is_available() and dist.is_initialized():
         world, rank = dist.get_world_size(), dist.get_rank()
         lr = int(os.environ.get('LOCAL_RANK', rank))
-        return DistContext(rank, world, lr, _pick_device(device, lr, world), owned=False)
+        return DistContext(rank, world, lr, resolve_device(device, lr, world), owned=False)
     env = dist_env()
     if env is None or env['world_size'] == 1:
         lr = env['local_rank'] if env else 0
-        return DistContext(0, 1, lr, _pick_device(device, lr, 1))
-    dev = _pick_device(device, env['local_rank'], env['world_size'])
+        return DistContext(0, 1, lr, resolve_device(device, lr, 1))
+    dev = resolve_device(device, env['local_rank'], env['world_size'])
     if dev.type == 'cuda': torch.cuda.set_device(dev)
     dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo', rank=env['rank'], world_size=env['world_size'],
                             timeout=datetime.timedelta(seconds=timeout_s))

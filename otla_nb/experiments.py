@@ -14,8 +14,10 @@ import matplotlib.pyplot as plt
 from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol
 from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
-from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_device, resolve_pretrained
-from .train import tiny_overrides, extract, run_key, cached_fit
+from .device import resolve_device
+from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
+from .train import tiny_overrides, run_key, cached_fit
+from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
 from .pseudo import pseudo_config_for, cached_pseudo, fit_usvi
@@ -409,8 +411,8 @@ def ranked_retrieval(run,                   # a `Run` (from `cached_fit` / `load
     key = lambda items: (f"{cfg.dataset}-retrieval-"
                          f"{hashlib.sha1(chr(10).join(p for p, _, _ in items).encode()).hexdigest()[:10]}")
     model = run.model.to(device)
-    dist = (-extract(model, [p for p, _, _ in q], cfg, device, key(q))
-            @ extract(model, [p for p, _, _ in g], cfg, device, key(g)).T).cpu()
+    dist = (-extract(model, [p for p, _, _ in q], TestSpec.of(cfg), device, key(q))
+            @ extract(model, [p for p, _, _ in g], TestSpec.of(cfg), device, key(g)).T).cpu()
     if v.trials is not None:   # a camera-3 query does not rank camera-2 images (the SYSU-MM01 protocol)
         dist[excluded_pairs(torch.tensor([c for _, _, c in q]), torch.tensor([c for _, _, c in g]))] = float('inf')
     top = dist.topk(min(k, len(g)), dim=1, largest=False)
@@ -466,7 +468,7 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
         recs = {m: [(r.path, r.pid) for r in both if r.modality == m] for m in (VISIBLE, INFRARED)}
     key = lambda r: f"{cfg.dataset}-modality-{hashlib.sha1(chr(10).join(p for p, _ in r).encode()).hexdigest()[:10]}"
     model = run.model.to(device)
-    feats = {m: extract(model, [p for p, _ in r], cfg, device, key(r)).cpu() for m, r in recs.items()}
+    feats = {m: extract(model, [p for p, _ in r], TestSpec.of(cfg), device, key(r)).cpu() for m, r in recs.items()}
     ids = {m: torch.tensor([i for _, i in r]) for m, r in recs.items()}
     def rank1(q, g):
         sim = feats[q] @ feats[g].T

@@ -20,8 +20,10 @@ from .data import VISIBLE, load_dataset, default_data_root
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint
-from .runs import atomic_write, write_json, load_checkpoint, claim_run_dir, check_new_run
-from .train import (TrainConfig, check_reals, fit, cached_fit, resolve_device, load_visible_labels, run_inputs,
+from .runs import atomic_write, load_checkpoint, claim_run_dir, check_new_run
+from .device import resolve_device
+from .labels import load_labels, save_labels
+from .train import (TrainConfig, check_reals, fit, cached_fit, run_inputs,
                            input_changes, check_same_inputs)
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
@@ -29,8 +31,8 @@ from .distributed import init_distributed
 # %% auto #0
 __all__ = ['SOURCES', 'PSEUDO_PRESETS', 'STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet',
            'PseudoConfig', 'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch',
-           'extract_features', 'PseudoRun', 'save_pseudo_labels', 'load_pseudo_labels', 'fit_pseudo', 'load_pseudo_run',
-           'import_spcl_labels', 'pseudo_config_for', 'cached_pseudo', 'fit_usvi']
+           'extract_features', 'PseudoRun', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for',
+           'cached_pseudo', 'fit_usvi']
 
 # %% ../nbs/10_pseudo.ipynb #f50f9acf
 class HybridMemory(nn.Module):
@@ -288,38 +290,6 @@ def _cluster_step(features:Tensor, cfg:PseudoConfig, thres):
                                        dbscan(g, cfg.eps + cfg.eps_gap, cfg.min_samples), thres)
     return lab, refined, thres, time.perf_counter() - t0
 
-# %% ../nbs/10_pseudo.ipynb #5d95f471
-def save_pseudo_labels(path,                 # .npy destination
-                       labels:np.ndarray,    # (N,) int labels, -1 = outlier
-                       info:dict|None=None   # written beside as <path>.json (metrics, config, ...)
-                      )->Path:
-    "Write a label file atomically (and its JSON sidecar)."
-    lab = np.asarray(labels)
-    if lab.ndim != 1 or not np.issubdtype(lab.dtype, np.integer):
-        raise ValueError(f"labels: expected a 1-d integer array, got {lab.dtype} {lab.shape}")
-    path = Path(path)
-    def write(t):
-        with open(t, 'wb') as f: np.save(f, lab.astype(np.int64))
-    atomic_write(path, write)
-    if info is not None: write_json(path.with_suffix('.json'), info)
-    return path
-
-# %% ../nbs/10_pseudo.ipynb #4f2b192e
-def load_pseudo_labels(path,                 # .npy of one label per visible training image
-                       n_visible:int|None=None # expected count (None: take the file's)
-                      )->np.ndarray:         # int64, -1 = outlier
-    ("Read and check a label file: 1-d integers, one per image, -1..n-1, some clustered; "
-     "renumbered as `load_visible_labels` does.")
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"labels file {path} not found")
-    try: raw = np.load(path, allow_pickle=False)
-    except Exception as e: raise ValueError(f"{path}: not a readable .npy file ({e})") from e
-    if n_visible is None: n_visible = len(raw)
-    if raw.ndim == 1 and np.issubdtype(raw.dtype, np.integer) and len(raw) and raw.max() >= n_visible:
-        raise ValueError(f"{path}: label {raw.max()} out of range; expected labels -1..{n_visible - 1} "
-                         "(at most one cluster per image)")
-    return load_visible_labels(path, n_visible)
-
 # %% ../nbs/10_pseudo.ipynb #9659064f
 class _Stage1Data(NamedTuple):
     "What stage 1 trains on: the target's visible training images, and the labelled source's (None in USL)."
@@ -439,7 +409,7 @@ def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->PseudoRun:
     if (labels >= 0).sum() == 0:
         raise RuntimeError(f"stage 1 left every image un-clustered (eps={cfg.eps}); try more epochs or a larger eps")
     metrics = cluster_metrics(labels, d.truth)
-    save_pseudo_labels(out/'labels.npy', labels, dict(metrics=metrics, config=cfg.to_dict(), history=history,
+    save_labels(out/'labels.npy', labels, dict(metrics=metrics, config=cfg.to_dict(), history=history,
                                                      inputs=inputs, paths=[r.path for r in d.recs]))
     ck_path.unlink(missing_ok=True)                       # finished: the labels are the result
     return PseudoRun(out, labels, metrics, history, cfg, inputs)
@@ -459,7 +429,7 @@ def load_pseudo_run(out_dir)->PseudoRun:
     info_p = out/'labels.json'
     if not info_p.is_file(): raise FileNotFoundError(f"{info_p} not found: expected a finished stage 1 directory")
     info = json.loads(info_p.read_text())
-    return PseudoRun(out, load_pseudo_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
+    return PseudoRun(out, load_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
                      PseudoConfig.from_dict(info['config']), info.get('inputs'))
 
 # %% ../nbs/10_pseudo.ipynb #36562a88
@@ -510,7 +480,7 @@ def import_spcl_labels(img_npy,               # (N, H, W, 3) uint8 .npy of visib
     res = np.full(len(ours), -1, np.int64)
     _, res_k = np.unique(lab[keep], return_inverse=True)
     res[match.numpy()[keep]] = res_k
-    if out is not None: save_pseudo_labels(out, res)
+    if out is not None: save_labels(out, res)
     return res
 
 # %% ../nbs/10_pseudo.ipynb #e118ac18

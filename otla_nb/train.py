@@ -4,19 +4,21 @@
 
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
-import contextlib, dataclasses, functools, hashlib, itertools, json, math, os, sys, time, warnings
+import contextlib, dataclasses, functools, hashlib, itertools, json, math, os, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from torch.overrides import TorchFunctionMode
 from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol, fingerprint
+from .device import (FAST_PATHS, _fast_path, check_device, fast_path_on, autocast,
+                            in_memory_format)
 from .transforms import train_transform, test_transform, augment_draws, norm_constants
+from .labels import load_labels
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
@@ -24,34 +26,22 @@ from .render import world_fingerprint
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
 from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
-from .metrics import eval_sysu_trials, eval_regdb, summarize
+from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
 from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
                           check_new_run)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'FAST_PATHS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals', 'TrainConfig',
-           'make_config', 'tiny_overrides', 'native_bf16', 'n_shards', 'fast_path_on', 'lr_at', 'resolve_device',
-           'relabel_clusters', 'load_visible_labels', 'TrainData', 'prepare_data', 'warm_start_config',
+__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals', 'TrainConfig', 'make_config',
+           'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'warm_start_config',
            'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
-           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'StepTrap', 'train_epoch', 'extract',
-           'test_sets', 'evaluate', 'file_digest', 'run_inputs', 'input_changes', 'check_same_inputs', 'Run', 'fit',
-           'check_run', 'load_run', 'run_key', 'cached_fit']
+           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'file_digest', 'run_inputs',
+           'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run', 'load_run', 'run_key', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
-FAST_PATHS = ('amp', 'channels_last', 'fused_adam')   # the switches that default to 'auto'
 PREDICT_MODES = ('eval', 'reference')
-
-# %% ../nbs/08_train.ipynb #6c572845
-def _fast_path(value, name:str)->str:
-    ("A fast-path switch as 'auto', 'cuda', 'always' or 'never' "
-     "(True and False, the older booleans, read as 'cuda' and 'never').")
-    if value is True or value is False: return 'cuda' if value else 'never'
-    if value not in ('auto', 'cuda', 'always', 'never'):
-        raise ValueError(f"{name}={value!r}: expected 'auto', 'cuda', 'always', 'never' (or True/False)")
-    return value
 
 # %% ../nbs/08_train.ipynb #04938396
 def check_reals(obj,                # a configuration (any object with the named attributes)
@@ -125,10 +115,7 @@ class TrainConfig:
     def __post_init__(self):
         self.milestones = tuple(self.milestones)
         for k in FAST_PATHS: setattr(self, k, _fast_path(getattr(self, k), k))
-        if self.device != 'auto':
-            try: torch.device(self.device)
-            except (RuntimeError, TypeError):
-                raise ValueError(f"device={self.device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
+        check_device(self.device)
         if self.predict_mode not in PREDICT_MODES:
             raise ValueError(f"predict_mode={self.predict_mode!r}: expected one of {PREDICT_MODES}")
         if self.setting not in SETTINGS: raise ValueError(f"setting={self.setting!r}: expected one of {SETTINGS}")
@@ -189,14 +176,6 @@ def tiny_overrides(root # scratch folder: the tiny world and the image caches go
                 n_ids=4,   # the tiny world has 6 training identities
                 amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU
 
-# %% ../nbs/08_train.ipynb #5e8ecd8a
-@functools.cache
-def native_bf16()->bool:
-    "Does this CPU compute bf16 natively (AVX-512 BF16 or AMX, by /proc/cpuinfo's flags)? False where unknown."
-    try: flags = next(line for line in open('/proc/cpuinfo') if line.startswith('flags')).split(':', 1)[1].split()
-    except (OSError, StopIteration): return False
-    return bool({'avx512_bf16', 'amx_bf16'} & set(flags))
-
 # %% ../nbs/08_train.ipynb #9e5262d5
 def n_shards(cfg:TrainConfig, # its n_ids and shards
              world:int=1       # number of processes
@@ -210,20 +189,6 @@ def n_shards(cfg:TrainConfig, # its n_ids and shards
                          "(the triplet loss needs 2)")
     return s
 
-# %% ../nbs/08_train.ipynb #aeae9bda
-def fast_path_on(cfg:TrainConfig, # its `amp`, `channels_last` and `fused_adam`
-                 device,          # the run's device
-                 switch:str       # one of `FAST_PATHS`
-                )->bool:
-    ("Does the fast-path `switch` of `cfg` apply on `device`? 'always', 'never'; 'cuda': on a GPU; 'auto': on a GPU, "
-     "and on a CPU where it pays (fused Adam always, bf16 with channels_last on a CPU with native bf16).")
-    if switch not in FAST_PATHS: raise ValueError(f"switch={switch!r}: expected one of {FAST_PATHS}")
-    v, cuda = getattr(cfg, switch), torch.device(device).type == 'cuda'
-    if v == 'auto' and not cuda:
-        if switch == 'fused_adam': return True
-        return native_bf16() and (switch == 'channels_last' or fast_path_on(cfg, device, 'channels_last'))
-    return v == 'always' or (v in ('cuda', 'auto') and cuda)
-
 # %% ../nbs/08_train.ipynb #3293b180
 def lr_at(epoch:int,        # 0-based epoch
           cfg:TrainConfig   # its lr, warmup_epochs, milestones
@@ -231,59 +196,6 @@ def lr_at(epoch:int,        # 0-based epoch
     "Warm-up then step decay (×0.1 at each milestone), as in the reference."
     if epoch < cfg.warmup_epochs: return cfg.lr * (epoch + 1) / cfg.warmup_epochs
     return cfg.lr * 0.1 ** sum(epoch >= m for m in cfg.milestones)
-
-# %% ../nbs/08_train.ipynb #f0597edb
-def resolve_device(device:str='auto')->torch.device:
-    "'auto' → CUDA when available, else CPU."
-    if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    try: dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device={device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r}: CUDA is not available here")
-    return dev
-
-# %% ../nbs/08_train.ipynb #8e82d7e6
-def relabel_clusters(labels,          # (N,) integer cluster labels, -1 = outlier, any numbering
-                     min_size:int=2   # clusters smaller than this become outliers (-1)
-                    )->tuple[np.ndarray, dict]: # int64 labels 0..K-1 in the order of the old numbers, and what changed
-    "Number clusters 0..K-1 without gaps and turn clusters of fewer than `min_size` images into outliers."
-    lab = np.asarray(labels).astype(np.int64)
-    ids, counts = np.unique(lab[lab >= 0], return_counts=True)
-    keep = ids[counts >= min_size]
-    out = np.full_like(lab, -1)
-    inside = np.isin(lab, keep)
-    out[inside] = np.searchsorted(keep, lab[inside])
-    info = dict(clusters=len(ids), kept=len(keep), dropped=int((counts < min_size).sum()),
-                dropped_images=int(counts[counts < min_size].sum()), gaps=bool(len(ids) and ids[-1] + 1 != len(ids)))
-    return out, info
-
-# %% ../nbs/08_train.ipynb #9d927f7e
-def load_visible_labels(path,          # .npy file of one integer label per visible training image
-                        n_visible:int  # number of visible training images
-                       )->np.ndarray:  # int64 labels 0..K-1 without gaps, -1 = outlier (singletons included)
-    "Read and check a visible pseudo-label file (stage 1 output); renumber it without gaps and drop singleton clusters."
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"visible labels file {path} not found: expected a .npy of {n_visible} integers")
-    try: lab = np.load(path, allow_pickle=False)
-    except Exception as e: raise ValueError(f"{path}: not a readable .npy file ({e})") from e
-    if lab.ndim != 1 or len(lab) != n_visible:
-        raise ValueError(f"{path}: expected {n_visible} labels (one per visible training image), got shape {lab.shape}")
-    if not np.issubdtype(lab.dtype, np.integer):
-        raise ValueError(f"{path}: expected integer labels, got dtype {lab.dtype}")
-    if lab.min() < -1: raise ValueError(f"{path}: labels must be >= -1 (-1 = outlier), got {lab.min()}")
-    if (lab >= 0).sum() == 0: raise ValueError(f"{path}: every label is -1; expected some clustered images")
-    out, info = relabel_clusters(lab)
-    if not info['kept']:
-        raise ValueError(f"{path}: every cluster has a single image; expected clusters of 2 or more images")
-    if info['gaps'] or info['dropped']:
-        warnings.warn(f"{path}: {info['clusters']} clusters" + (" numbered with gaps" if info['gaps'] else "")
-                      + f"; {info['dropped']} singleton clusters ({info['dropped_images']} images) "
-                      "set to -1 (outliers), "
-                      f"as the reference does; training on {info['kept']} clusters numbered 0..{info['kept'] - 1}",
-                      stacklevel=2)
-    return out
 
 # %% ../nbs/08_train.ipynb #310d6625
 @dataclass
@@ -306,7 +218,7 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     vis_true = np.array([r.pid for r in vis], dtype=np.int64)
     ir_true = np.array([r.pid for r in ir], dtype=np.int64)
     # before any image is read
-    labels = load_visible_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true
+    labels = load_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true
     size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
     vis_u8 = ds.images('train', VISIBLE, size, **kw).to_tensor(device)
     ir_u8 = ds.images('train', INFRARED, size, **kw).to_tensor(device)
@@ -377,24 +289,8 @@ class Losses:
             total = total + c.lambda_a*terms['pal']
         return total, terms
 
-# %% ../nbs/08_train.ipynb #a2e9455c
-def _autocast(cfg, device):
-    "bf16 autocast on `device` when `cfg.amp` applies there."
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=fast_path_on(cfg, device, 'amp'))
-
-# %% ../nbs/08_train.ipynb #56b4ea85
-def _images_in(x:Tensor, cfg, device)->Tensor:
-    "Normalised images in the memory format the model was built in."
-    return x.contiguous(memory_format=torch.channels_last) if fast_path_on(cfg, device, 'channels_last') else x
-
 # %% ../nbs/08_train.ipynb #9865be44
 def _acc(pred, true): return None if true is None else float((np.asarray(pred) == np.asarray(true)).mean())
-
-# %% ../nbs/08_train.ipynb #c3703c12
-def _bnneck(model:DEN, x:Tensor, cfg, device)->Tensor:
-    "BNNeck features in float32: the backbone under the configured autocast; pooling and the BNNeck in float32."
-    with _autocast(cfg, device): fmap = model.stages(_images_in(x, cfg, device))[-1]
-    with torch.autocast(device.type, enabled=False): return model.bottleneck(fmap.float().mean((-2, -1)))
 
 # %% ../nbs/08_train.ipynb #81480eea
 def ot_logits(model:DEN,       # the model (train or eval mode, as the caller set it)
@@ -404,7 +300,7 @@ def ot_logits(model:DEN,       # the model (train or eval mode, as the caller se
              )->Tensor:        # (B, C) float32 identity logits
     ("Identity logits for OTLA in float32: "
      "the backbone under the configured autocast, the BNNeck and classifier in float32.")
-    feat = _bnneck(model, x, cfg, device)
+    feat = bnneck_features(model, x, cfg, device)
     with torch.autocast(device.type, enabled=False): return model.classifier(feat)
 
 # %% ../nbs/08_train.ipynb #7bf1f1aa
@@ -529,77 +425,7 @@ def _batch_inputs(plan:EpochPlan, b:int, j:int, data:TrainData, cfg:TrainConfig,
     d_v, d_r = plan.draws[b, j].split([plan.n_v, plan.n_r])
     x = torch.cat([train_transform(data.vis_images[vi], VISIBLE, draws=d_v),
                    train_transform(data.ir_images[ri], INFRARED, draws=d_r)])
-    return _images_in(x, cfg, device), y_v, y_r
-
-# %% ../nbs/08_train.ipynb #1f2c94a7
-_SYNCS = {'item', 'tolist', 'numpy', '__array__', '__bool__', '__float__', '__int__', '__index__', '__format__',
-          '__repr__', 'cpu', 'nonzero', 'argwhere', 'unique', 'unique_consecutive', 'masked_select', 'bincount',
-          'equal', 'allclose', 'is_nonzero'}   # what reads a device tensor's values on the host
-
-# %% ../nbs/08_train.ipynb #4f7d5d42
-def _tensors(obj)->list:
-    "The tensors in nested lists, tuples and dicts."
-    if isinstance(obj, Tensor): return [obj]
-    if isinstance(obj, (list, tuple)): return [t for o in obj for t in _tensors(o)]
-    if isinstance(obj, dict): return [t for o in obj.values() for t in _tensors(o)]
-    return []
-
-# %% ../nbs/08_train.ipynb #cf7702de
-class StepTrap(TorchFunctionMode):
-    "Inside it, a copy from the host onto the device or a host read of a device tensor raises, naming the call site."
-    def __init__(self, device=None): # the run's device (None: the CPU); on a GPU a device tensor's `.to('cpu')` syncs
-        super().__init__()
-        self.device = torch.device('cpu') if device is None else torch.device(device)
-
-    def __enter__(self):
-        "Enter the mode; `torch.from_numpy`, which modes do not see, is wrapped to mark its tensors as the host's."
-        self._from_numpy = torch.from_numpy
-        def from_numpy(a):
-            t = self._from_numpy(a)
-            t._host = True
-            return t
-        torch.from_numpy = from_numpy
-        return super().__enter__()
-
-    def __exit__(self, *exc):
-        torch.from_numpy = self._from_numpy
-        return super().__exit__(*exc)
-
-    @staticmethod
-    def _site()->str:
-        "file:line (function) of the first caller outside torch and this trap."
-        f = sys._getframe(2)
-        while f and ('/torch/' in f.f_code.co_filename or f.f_code.co_name in ('__torch_function__', '_fail')):
-            f = f.f_back
-        return f"{f.f_code.co_filename}:{f.f_lineno} ({f.f_code.co_name})" if f else '?'
-
-    def _fail(self, what:str, name:str):
-        raise AssertionError(f"{what} in a training step: {name} at {self._site()}")
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
-        name = getattr(func, '__name__', str(func))
-        ts = _tensors((args, kwargs))
-        host = [t for t in ts if getattr(t, '_host', False)]
-        dev = [t for t in ts if not getattr(t, '_host', False)]
-        target = kwargs.get('device', None)
-        if name in ('to', 'cuda'):
-            target = next((a if isinstance(a, (str, torch.device)) else a.device
-                           for a in args[1:] if isinstance(a, (str, torch.device, Tensor))), target)
-        to_cpu = (target is not None and torch.device(target).type == 'cpu' and self.device.type != 'cpu')
-        masked = name in ('__getitem__', '__setitem__') and any(t.dtype == torch.bool and t.ndim for t in dev[1:])
-        if dev and (name in _SYNCS or (name in ('to', 'copy_') and to_cpu and not host) or masked):
-            self._fail('a host sync', f'Tensor.{name}' if name.startswith('_') or name in _SYNCS else name)
-        if host and (dev or (target is not None and not to_cpu)) and (name in ('to', 'cuda', 'copy_')
-                                                                      or any(t.ndim for t in host)):
-            self._fail('a host-to-device copy', name)
-        out = func(*args, **kwargs)
-        made = name in ('tensor', 'as_tensor') and not ts and target is not None and not to_cpu
-        scalar = made and torch.device(target).type == 'cpu' and out.ndim == 0   # Adam's step count: host, by design
-        if made and not scalar: self._fail('a host-to-device copy', f'torch.{name}')
-        if scalar or (not dev and (target is None or to_cpu)):             # made on the host
-            for t in _tensors(out): t._host = True
-        return out
+    return in_memory_format(x, cfg, device), y_v, y_r
 
 # %% ../nbs/08_train.ipynb #69ff939d
 def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainConfig, epoch:int, step:int, device,
@@ -636,7 +462,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                 if S > 1: torch.manual_seed(_shard_seed(cfg, epoch, b, k))
                 x, y_v, y_r = _batch_inputs(plan, b, j, data, cfg, device)
                 with no_sync(fwd, j == len(mine) - 1):   # DDP all-reduces the gradients after the rank's last shard
-                    with _autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
+                    with autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
                     loss, terms = losses(out, y_v, y_r)
                     (loss if S == ctx.world else loss * (ctx.world / S)).backward()
                 if bufs and j == 0: snap = [t.clone() for t in bufs]          # BN running stats follow the first shard
@@ -663,64 +489,6 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                  grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr_at(epoch, cfg),
                  fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
-
-# %% ../nbs/08_train.ipynb #148ce0cd
-@torch.no_grad()
-def extract(model:DEN, paths:list, cfg:TrainConfig, device, key:str)->Tensor:
-    ("Unit-norm float32 embeddings (N, d) of image files (`DEN.embed`, normalised in float32), "
-     "through an image cache at the training size.")
-    cache = ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
-                             workers=cfg.workers, progress=cfg.progress)
-    model.eval()
-    feats = []
-    for s in range(0, len(cache), cfg.test_batch):
-        x = test_transform(torch.from_numpy(np.array(cache.array[s:s+cfg.test_batch])).to(device))
-        feats.append(F.normalize(_bnneck(model, x, cfg, device), dim=1))
-    return torch.cat(feats)
-
-# %% ../nbs/08_train.ipynb #23cadab0
-def _summary(cmc, mAP, mINP)->dict:
-    "Rank-1/5/10/20 (those the gallery is large enough for), mAP and mINP in percent."
-    return summarize(cmc, mAP, mINP, tuple(r for r in (1, 5, 10, 20) if r <= len(cmc)))
-
-# %% ../nbs/08_train.ipynb #4e0a7c40
-def _trial_stats(results:list)->dict:
-    "Mean of per-trial `summarize` dicts, with the trials kept."
-    mean = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
-    return {**mean, 'trials': results}
-
-# %% ../nbs/08_train.ipynb #db19f26d
-def _test_plan(cfg:TrainConfig, ds)->tuple:
-    "The data set's test plan for `cfg.trials`, and the cache key prefix of its images (one per data folder)."
-    groups, views = dataset_protocol(cfg.dataset).test_plan(ds, cfg.trials)
-    return f"{cfg.dataset}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}", groups, views
-
-# %% ../nbs/08_train.ipynb #79a7c336
-def test_sets(cfg:TrainConfig, ds)->dict:
-    "The test images `evaluate` extracts, {cache key: paths}: each group of the data set's test plan, once."
-    tag, groups, _ = _test_plan(cfg, ds)
-    return {f'{tag}-{g}': [r.path for r in recs] for g, recs in groups.items()}
-
-# %% ../nbs/08_train.ipynb #70af9194
-def evaluate(model:DEN, cfg:TrainConfig, device=None, dataset=None)->dict:
-    ("Test metrics (percent) of `model` under the data set's protocol (`otla_nb.data.dataset_protocol`), "
-     "{mode: metrics}.")
-    device = resolve_device(cfg.device) if device is None else device
-    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw) if dataset is None else dataset
-    tag, groups, views = _test_plan(cfg, ds)
-    feats = {g: extract(model, [r.path for r in recs], cfg, device, f'{tag}-{g}') for g, recs in groups.items()}
-    ids = {g: np.array([r.pid for r in recs]) for g, recs in groups.items()}
-    cams = {g: np.array([r.camid for r in recs]) for g, recs in groups.items()}
-    out, dists = {}, {}
-    for mode, v in views.items():
-        # on the device
-        if (v.query, v.gallery) not in dists: dists[v.query, v.gallery] = -feats[v.query] @ feats[v.gallery].T
-        dist = dists[v.query, v.gallery]
-        if v.trials is None: out[mode] = _summary(*eval_regdb(dist, ids[v.query], ids[v.gallery]))   # one fixed split
-        else: out[mode] = _trial_stats([_summary(*r) for r in eval_sysu_trials(dist, ids[v.query], ids[v.gallery],
-                                                                               cams[v.query], cams[v.gallery],
-                                                                               v.trials)])
-    return out
 
 # %% ../nbs/08_train.ipynb #e02d2ff1
 # configuration fields that do not change a result
@@ -866,7 +634,7 @@ def _prepare(cfg:TrainConfig, rcfg:TrainConfig, ctx:DistContext)->TrainData:
     if not ctx.is_main: ctx.barrier()                    # rank 0 renders / caches the data first
     data = prepare_data(rcfg, ctx.device)
     if ctx.is_main:                                      # the test images too, not after the last epoch
-        for key, paths in test_sets(cfg, data.dataset).items():
+        for key, paths in test_sets(data.dataset, cfg.trials).items():
             ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
                              workers=cfg.workers, progress=rcfg.progress)
         ctx.barrier()
@@ -935,7 +703,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         if not sup: sampler.set_ir_labels(bank.labels.cpu().numpy())
         h = {'epoch': epoch + 1, **stats, **rec, 'epoch_time': time.perf_counter() - t0}
         if cfg.eval_every and (epoch + 1) % cfg.eval_every == 0 and epoch + 1 < cfg.epochs:
-            h['eval'] = broadcast_object(evaluate(model, cfg, device, data.dataset) if main else None, ctx)
+            h['eval'] = broadcast_object(evaluate(model, data.dataset, TestSpec.of(cfg), device) if main else None, ctx)
         history.append(h)
         if main:
             _save_epoch(out, history, {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(),
@@ -944,7 +712,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
             line = _summary_line(h, dataset_protocol(cfg.dataset).headline)
             tqdm.write(line) if cfg.progress else print(line)
         ctx.barrier()                                    # the checkpoint of this epoch exists for every rank
-    test = broadcast_object(evaluate(model, cfg, device, data.dataset) if main else None, ctx)
+    test = broadcast_object(evaluate(model, data.dataset, TestSpec.of(cfg), device) if main else None, ctx)
     metrics = {'epoch': cfg.epochs, 'selection': 'last epoch (no model selection on the test set)', 'test': test}
     if main: write_json(out/'metrics.json', metrics)
     return Run(out, model, history, metrics, cfg, bank)

@@ -11,7 +11,7 @@ import pytest
 import torch
 from hypothesis import assume, given, settings, HealthCheck, strategies as st
 from otla_nb.otla import sinkhorn_assign, sinkhorn_reference
-from otla_nb.train import load_visible_labels
+from otla_nb.labels import load_labels
 
 SETTINGS = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -70,11 +70,11 @@ def test_visible_labels_round_trip(n, n_cls, seed, tmp_path_factory):
     np.save(f, lab.astype(rng.choice([np.int16, np.int32, np.int64])))
     kept = sorted(c for c in set(lab.tolist()) if c >= 0 and (lab == c).sum() >= 2)
     if not kept:
-        with pytest.raises(ValueError, match='single image'): load_visible_labels(f, n)
+        with pytest.raises(ValueError, match='single image'): load_labels(f, n)
         return
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always')
-        got = load_visible_labels(f, n)
+        got = load_labels(f, n)
     want = np.array([kept.index(c) if c in kept else -1 for c in lab.tolist()])
     assert got.dtype == np.int64 and np.array_equal(got, want)
     changed = kept != list(range(len(kept))) or any((lab == c).sum() == 1 for c in set(lab.tolist()) if c >= 0)
@@ -92,7 +92,7 @@ def test_visible_labels_bad_files_name_the_file(n, fault, seed, tmp_path_factory
            '2d': rng.integers(0, 5, (n, 2))}[fault]
     f = tmp_path_factory.mktemp('bad')/f'{fault}.npy'
     np.save(f, lab)
-    with pytest.raises(ValueError) as e: load_visible_labels(f, n)
+    with pytest.raises(ValueError) as e: load_labels(f, n)
     assert str(f) in str(e.value), str(e.value)
 
 
