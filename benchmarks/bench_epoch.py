@@ -30,7 +30,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.evaluate import TestSpec, evaluate
-from otla_nb.train import (Losses, build_model, build_optimizer, epoch_plan, make_config, predict,
+from otla_nb.losses import Losses
+from otla_nb.train import (build_model, build_optimizer, epoch_plan, make_config, predict,
                            prepare_data, tiny_overrides, train_epoch, _batch_inputs)
 from otla_nb.device import native_bf16, autocast
 from benchkit import AUTO, BEFORE, compile_blocker, cpu_model   # the script's folder is on sys.path

@@ -12,8 +12,8 @@ on the CPU and (when there is one) on the GPU, all in one run:
 
 The three must give the same numbers (the max difference is printed). Features are synthetic (unit vectors around one
 centre per identity, the model's feature width). The forward pass is DEN's `embed` (BNNeck output) through
-`test_transform`, with bf16 autocast and channels_last on CUDA as `otla_nb.evaluate.extract` does; on the CPU it is timed
-on `--fwd-images` images (64 by default) and scaled to the protocol's image count (stated in the output).
+`test_transform`, with bf16 autocast and channels_last on CUDA as `otla_nb.evaluate.extract` does; on the CPU it is
+timed on `--fwd-images` images (64 by default) and scaled to the protocol's image count (stated in the output).
 
     python benchmarks/bench_eval.py [--quick] [--device auto] [--arch resnet50] [--size 288 144] [--fwd-images N]
 

@@ -30,7 +30,8 @@ import torchvision.transforms as T
 from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.transforms import IMAGENET_MEAN, IMAGENET_STD
 from otla_nb.otla import LabelBank
-from otla_nb.train import TrainConfig, TrainData, Losses, build_model, build_optimizer, train_epoch, assign_labels
+from otla_nb.losses import Losses
+from otla_nb.train import TrainConfig, TrainData, build_model, build_optimizer, train_epoch, assign_labels
 from otla_nb.model import grl_coeff
 from benchkit import sync, device_name   # the script's folder is on sys.path
 

@@ -39,7 +39,8 @@ from benchkit import compile_blocker   # noqa: E402
 from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
-from otla_nb.train import (Losses, build_model, build_optimizer, fit, load_run, make_config,   # noqa: E402
+from otla_nb.losses import Losses   # noqa: E402
+from otla_nb.train import (build_model, build_optimizer, fit, load_run, make_config,   # noqa: E402
                            prepare_data, tiny_overrides, train_epoch)
 from otla_nb.evaluate import TestSpec, evaluate, extract, test_sets   # noqa: E402
 from otla_nb.device import StepTrap   # noqa: E402

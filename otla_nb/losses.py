@@ -12,7 +12,8 @@ from torch import Tensor
 from fastcore.basics import store_attr
 
 # %% auto #0
-__all__ = ['pairwise_euclidean', 'TripletLoss', 'prediction_attention', 'PALOutput', 'PredictionAlignmentLoss', 'modality_loss']
+__all__ = ['pairwise_euclidean', 'TripletLoss', 'prediction_attention', 'PALOutput', 'PredictionAlignmentLoss', 'modality_loss',
+           'Losses']
 
 # %% ../nbs/04_losses.ipynb #8be57966
 def pairwise_euclidean(x:Tensor # (N, D) features
@@ -96,3 +97,28 @@ def modality_loss(logit_v:Tensor, # (N_v,) or (N_v, 1) modality logits of visibl
     logits = torch.cat([lv, lr])
     target = torch.cat([torch.zeros_like(lv), torch.ones_like(lr)])
     return F.binary_cross_entropy_with_logits(logits.float(), target.float())
+
+# %% ../nbs/04_losses.ipynb #112b84ca
+class Losses:
+    "The loss terms of Eq. 11 for one batch, with the configured weights."
+    def __init__(self, cfg): # the weights, `margin`, `use_grl`, `use_pal`, `lambda_vr`, `lambda_rv` (a `TrainConfig`)
+        self.cfg, self.tri = cfg, TripletLoss(cfg.margin)
+        self.pal = PredictionAlignmentLoss(cfg.lambda_vr, cfg.lambda_rv)
+
+    def __call__(self, out,      # DEN's output for a batch: visible rows first, then infrared
+                 y_v:Tensor,     # (B,) visible labels
+                 y_r:Tensor      # (B_r,) infrared (pseudo) labels
+                )->tuple:        # (total loss, {term: scalar tensor}), all on the device
+        "Eq. 11 for one batch: the weighted total and each term, as tensors (no host sync)."
+        c, B = self.cfg, len(y_v)
+        terms = {'ce_v': F.cross_entropy(out.logits[:B].float(), y_v), 'tri_v': self.tri(out.feat[:B].float(), y_v)[0],
+                 'ce_r': F.cross_entropy(out.logits[B:].float(), y_r), 'tri_r': self.tri(out.feat[B:].float(), y_r)[0]}
+        total = c.w_ce_v*terms['ce_v'] + c.w_tri_v*terms['tri_v'] + c.w_ce_r*terms['ce_r'] + c.w_tri_r*terms['tri_r']
+        if c.use_grl:
+            m = out.modality_logit.float()
+            terms['dis'] = modality_loss(m[:B], m[B:])
+            total = total + c.lambda_d*terms['dis']
+        if c.use_pal:
+            terms['pal'] = self.pal(out.logits[:B].float(), out.logits[B:].float())[0]
+            total = total + c.lambda_a*terms['pal']
+        return total, terms

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from typing import NamedTuple
 from tqdm.auto import tqdm
@@ -25,7 +24,7 @@ from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .render import world_fingerprint
 from .warmstart import WarmStartConfig, warm_start
 from .otla import LabelBank
-from .losses import TripletLoss, PredictionAlignmentLoss, modality_loss
+from .losses import Losses
 from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
 from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
                           check_new_run)
@@ -33,11 +32,12 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals', 'TrainConfig', 'make_config',
-           'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'warm_start_config',
-           'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'Losses', 'ot_logits', 'predict',
-           'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'file_digest', 'run_inputs',
-           'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run', 'load_run', 'run_key', 'cached_fit']
+__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals',
+           'TrainConfig', 'make_config', 'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data',
+           'warm_start_config', 'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'ot_logits',
+           'predict', 'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'file_digest',
+           'run_inputs', 'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run', 'load_run', 'run_key',
+           'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -69,32 +69,32 @@ class TrainConfig:
     use_otla:bool=True              # infrared labels by OTLA (Eq. 3-5); False: classifier argmax
     arch:str='resnet50'             # torchvision ResNet
     pretrained:bool|str=True # ImageNet (True), a local .pth, 'synthetic' (the cached warm start) or False
-    img_h:int=288
-    img_w:int=144                   # training and test image size
+    img_h:int=288                   # training and test image height
+    img_w:int=144                   # training and test image width
     epochs:int=80                   # training epochs
     lr:float=3.5e-3                 # learning rate of the new heads
     backbone_lr_mult:float=0.1      # backbone learning rate = lr × this
     weight_decay:float=5e-4         # Adam weight decay
     warmup_epochs:int=10            # linear warm-up length
     milestones:tuple=(20, 50)       # epochs where the learning rate drops ×0.1
-    n_ids:int=4
-    n_vis:int=8
-    n_ir:int=8                      # batch composition
+    n_ids:int=4                     # identities per batch
+    n_vis:int=8                     # visible images per identity in a batch
+    n_ir:int=8                      # infrared images per identity in a batch
     num_size:int=1                  # epoch length = num_size × max(N_v, N_r) images (1 SYSU, 2 RegDB)
     max_batches:int|None=None       # cap on batches per epoch (CPU-sized runs); None = the full epoch
     per_add_iters:int=1             # GRL step increment per batch (1 SYSU, 5 RegDB)
-    grl_tau:float=10.
-    grl_max_iter:float=10000.       # γ schedule of Sec. 4.2
+    grl_tau:float=10.               # GRL coefficient γ's steepness τ (Sec. 4.2)
+    grl_max_iter:float=10000.       # GRL steps over which γ rises to 1 (Sec. 4.2)
     delta:float=25.                 # OTLA sharpness δ (Eq. 3)
     margin:float=0.3                # triplet margin ρ
-    w_ce_v:float=1.
-    w_tri_v:float=1.
-    w_ce_r:float=0.1
-    w_tri_r:float=0.5               # L_ReID weights
-    lambda_d:float=1.
-    lambda_a:float=1.               # λ1, λ2 of Eq. 11
-    lambda_vr:float=0.1
-    lambda_rv:float=0.5             # λ_a^vr, λ_a^rv of Eq. 10
+    w_ce_v:float=1.                 # L_ReID weight of the visible cross-entropy
+    w_tri_v:float=1.                # L_ReID weight of the visible triplet loss
+    w_ce_r:float=0.1                # L_ReID weight of the infrared cross-entropy (on pseudo labels)
+    w_tri_r:float=0.5               # L_ReID weight of the infrared triplet loss
+    lambda_d:float=1.               # λ1 of Eq. 11: the modality loss L_D
+    lambda_a:float=1.               # λ2 of Eq. 11: the prediction alignment loss L_a
+    lambda_vr:float=0.1             # λ_a^vr of Eq. 10: visible predictions aligned to infrared ones
+    lambda_rv:float=0.5             # λ_a^rv of Eq. 10: infrared predictions aligned to visible ones
     device:str='auto'               # 'auto' (cuda if available), 'cpu', 'cuda', 'cuda:1', ...
     amp:str='auto' # bf16 autocast: 'auto' (where it pays, `fast_path_on`), 'cuda', 'always', 'never'; True = 'cuda'
     channels_last:str='auto'        # channels_last memory format: 'auto', 'cuda', 'always' or 'never' (as `amp`)
@@ -267,28 +267,6 @@ def set_lr(opt, lr:float, cfg:TrainConfig):
     opt.param_groups[0]['lr'] = lr * cfg.backbone_lr_mult
     opt.param_groups[1]['lr'] = lr
 
-# %% ../nbs/08_train.ipynb #112b84ca
-class Losses:
-    "The loss terms of Eq. 11 for one batch, with the configured weights."
-    def __init__(self, cfg:TrainConfig):
-        self.cfg, self.tri = cfg, TripletLoss(cfg.margin)
-        self.pal = PredictionAlignmentLoss(cfg.lambda_vr, cfg.lambda_rv)
-
-    def __call__(self, out, y_v:Tensor, y_r:Tensor)->tuple:
-        "(total loss, dict of the terms as floats)"
-        c, B = self.cfg, len(y_v)
-        terms = {'ce_v': F.cross_entropy(out.logits[:B].float(), y_v), 'tri_v': self.tri(out.feat[:B].float(), y_v)[0],
-                 'ce_r': F.cross_entropy(out.logits[B:].float(), y_r), 'tri_r': self.tri(out.feat[B:].float(), y_r)[0]}
-        total = c.w_ce_v*terms['ce_v'] + c.w_tri_v*terms['tri_v'] + c.w_ce_r*terms['ce_r'] + c.w_tri_r*terms['tri_r']
-        if c.use_grl:
-            m = out.modality_logit.float()
-            terms['dis'] = modality_loss(m[:B], m[B:])
-            total = total + c.lambda_d*terms['dis']
-        if c.use_pal:
-            terms['pal'] = self.pal(out.logits[:B].float(), out.logits[B:].float())[0]
-            total = total + c.lambda_a*terms['pal']
-        return total, terms
-
 # %% ../nbs/08_train.ipynb #9865be44
 def _acc(pred, true): return None if true is None else float((np.asarray(pred) == np.asarray(true)).mean())
 
@@ -322,7 +300,7 @@ def predict_reference(model:DEN, data:TrainData, sampler, cfg:TrainConfig, epoch
     was = model.training
     model.train()
     # its own stream: training's is untouched
-    gen = torch.Generator().manual_seed(_epoch_seed(cfg, epoch) * 1_024 + 1_023)
+    gen = torch.Generator().manual_seed(_stream(_epoch_seed(cfg.seed, epoch), SHARD_SLOTS - 1))
     sampler.set_epoch(epoch)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
     idx, out = [], []
@@ -382,10 +360,17 @@ def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device
                 hist_argmax=np.bincount(argmax, minlength=nc).tolist())
 
 # %% ../nbs/08_train.ipynb #fd8c0775
-def _epoch_seed(cfg, epoch): return cfg.seed * 1_000_003 + epoch
+SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
+SHARD_SLOTS = 1_024       # generator streams per seed: one per shard of a step; the last one for the reference pass
 
 # %% ../nbs/08_train.ipynb #e4829da4
-def _shard_seed(cfg, epoch, b, k): return (_epoch_seed(cfg, epoch) * 1_000_003 + b) * 1_024 + k
+def _epoch_seed(seed:int, epoch:int)->int: return seed * SEED_STRIDE + epoch
+
+# %% ../nbs/08_train.ipynb #3b9ad7fc
+def _stream(seed:int, k:int)->int: return seed * SHARD_SLOTS + k        # the k-th generator stream of a seed
+
+# %% ../nbs/08_train.ipynb #9b8f94f8
+def _shard_seed(seed:int, epoch:int, b:int, k:int)->int: return _stream(_epoch_seed(seed, epoch) * SEED_STRIDE + b, k)
 
 # %% ../nbs/08_train.ipynb #69dcaeee
 class EpochPlan(NamedTuple):
@@ -438,10 +423,10 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     fwd = model if fwd is None else fwd
     S = n_shards(cfg, ctx.world)
     mine = local_shards(S, ctx.rank, ctx.world)
-    es = _epoch_seed(cfg, epoch)
+    es = _epoch_seed(cfg.seed, epoch)
     model.train()
     torch.manual_seed(es)
-    gens = {k: torch.Generator().manual_seed(es if S == 1 else es * 1_024 + k) for k in mine}
+    gens = {k: torch.Generator().manual_seed(es if S == 1 else _stream(es, k)) for k in mine}
     sampler.set_epoch(epoch)
     set_lr(opt, lr_at(epoch, cfg), cfg)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
@@ -459,7 +444,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
         with guard() if guard else contextlib.nullcontext():             # no copy from the host, no sync, per step
             opt.zero_grad(set_to_none=True)
             for j, k in enumerate(mine):
-                if S > 1: torch.manual_seed(_shard_seed(cfg, epoch, b, k))
+                if S > 1: torch.manual_seed(_shard_seed(cfg.seed, epoch, b, k))
                 x, y_v, y_r = _batch_inputs(plan, b, j, data, cfg, device)
                 with no_sync(fwd, j == len(mine) - 1):   # DDP all-reduces the gradients after the rank's last shard
                     with autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
