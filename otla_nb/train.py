@@ -201,8 +201,8 @@ def lr_at(epoch:int,        # 0-based epoch
 @dataclass
 class TrainData:
     "Training tensors and labels for one run."
-    vis_images:Tensor
-    ir_images:Tensor                      # uint8 (N, H, W, 3) on the training device
+    vis_images:Tensor                     # uint8 (N_v, H, W, 3) visible training images, on the training device
+    ir_images:Tensor                      # uint8 (N_r, H, W, 3) infrared training images, on the training device
     vis_labels:np.ndarray                 # (N_v,) labels the visible losses use (-1 = outlier)
     ir_true:np.ndarray                    # (N_r,) true relabelled infrared ids
     vis_true:np.ndarray                   # (N_v,) true relabelled visible ids
