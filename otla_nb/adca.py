@@ -347,7 +347,7 @@ def cached_adca(cfg:ADCAConfig, # a configuration; its `out_dir` is the folder t
     return fit_adca(ADCAConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)}),
                     resume=(run_dir/'config.json').exists())   # an interrupted run continues
 
-# %% ../nbs/10b_adca.ipynb #7e8fd732
+# %% ../nbs/10b_adca.ipynb #d9ffa00e
 def otla_label_trace(cfg:TrainConfig, # an OTLA run (semi or unsupervised); its `out_dir` is the folder that holds runs
                      name:str='otla-trace' # readable prefix of the run directory
                     )->tuple:         # (Run, [per-epoch dict of `ir_label_quality` with the epoch])

@@ -16,7 +16,7 @@ from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, imp
 __all__ = ['METHODS', 'build_parser', 'train_config', 'stage1_config', 'eval_config', 'adca_config', 'main']
 
 # %% ../nbs/12_cli.ipynb #b84bcab0
-from .adca import ADCA_PRESETS, ADCAConfig, make_adca_config, fit_adca
+from .adca import ADCA_PRESETS, ADCAConfig, make_adca_config, fit_adca, load_adca_run, train_view
 METHODS = ('otla', 'adca')   # `otla train --method`
 
 # %% ../nbs/12_cli.ipynb #b05df6d9
@@ -242,6 +242,22 @@ def _train_adca(args, parser)->int:
     print(json.dumps(run.metrics, indent=1))
     return 0
 
+# %% ../nbs/12_cli.ipynb #8ce9a3d0
+def _is_adca_run(path)->bool:
+    "Is `path` an ADCA run directory (its config.json an `ADCAConfig`)?"
+    p = Path(path)/'config.json'
+    try: return p.is_file() and 'epochs_cross' in json.loads(p.read_text())
+    except (OSError, ValueError): return False
+
+# %% ../nbs/12_cli.ipynb #563b840b
+def _eval_adca(args, parser)->int:
+    "`otla eval --checkpoint DIR` for an ADCA run directory: its model under the run's protocol, with the flags."
+    try: run = load_adca_run(args.checkpoint)
+    except (FileNotFoundError, ValueError) as e: parser.error(str(e))
+    cfg = eval_config(args, train_view(run.config))
+    print(json.dumps(evaluate(run.model.to(resolve_device(cfg.device)), cfg), indent=1))
+    return 0
+
 # %% ../nbs/12_cli.ipynb #2ced4459
 def main(argv=None)->int:
     "Entry point of the `otla` command."
@@ -268,6 +284,7 @@ def main(argv=None)->int:
         finally: ctx.close()
         if ctx.is_main: print(json.dumps(run.metrics, indent=1))
         return 0
+    if _is_adca_run(args.checkpoint): return _eval_adca(args, parser)
     try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     cfg = eval_config(args, run.config)
