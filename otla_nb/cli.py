@@ -16,7 +16,11 @@ from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, imp
 from .docs import build_docs, site_problems
 
 # %% auto #0
-__all__ = ['build_parser', 'train_config', 'stage1_config', 'eval_config', 'main']
+__all__ = ['METHODS', 'build_parser', 'train_config', 'stage1_config', 'eval_config', 'adca_config', 'main']
+
+# %% ../nbs/12_cli.ipynb #b84bcab0
+from .adca import ADCA_PRESETS, ADCAConfig, make_adca_config, fit_adca, load_adca_run, train_view
+METHODS = ('otla', 'adca')   # `otla train --method`
 
 # %% ../nbs/12_cli.ipynb #b05df6d9
 def _value(text:str):
@@ -35,7 +39,10 @@ def build_parser()->argparse.ArgumentParser:
                    help='data set, and the preset it starts from')
     t.add_argument('--data-root', help='the data set folder in its published layout (default: its published name '
                                        'under $OTLA_DATA or the package data folder)')
-    t.add_argument('--setting', default='semi', choices=['supervised', 'semi', 'unsupervised'])
+    t.add_argument('--setting', default=None, choices=['supervised', 'semi', 'unsupervised'],
+                   help='OTLA: supervised, semi (default) or unsupervised; ADCA: unsupervised only')
+    t.add_argument('--method', default='otla', choices=list(METHODS),
+                   help='otla (the paper; default) or adca (a cluster-contrast successor: unsupervised)')
     t.add_argument('--visible-labels', help='unsupervised: .npy with one label per visible training image')
     t.add_argument('--trial', type=int, help='RegDB split (1-10)')
     t.add_argument('--epochs', type=int)
@@ -117,7 +124,7 @@ def _check_trial(args):
 def train_config(args)->TrainConfig:
     ("The `TrainConfig` that `otla train` flags describe "
      "(unsupervised without labels: stage 1's `<out-dir>/stage1/labels.npy`).")
-    kw = dict(setting=args.setting, out_dir=args.out_dir, progress=not args.quiet)
+    kw = dict(setting=args.setting or 'semi', out_dir=args.out_dir, progress=not args.quiet)
     if args.setting == 'unsupervised' and args.visible_labels is None:
         kw['visible_labels'] = str(Path(args.out_dir)/'stage1'/'labels.npy')
     for k in ('data_root', 'visible_labels', 'epochs', 'arch', 'device', 'seed'):
@@ -202,6 +209,61 @@ def eval_config(args,                # `otla eval`'s parsed flags
         cfg.data_root = None
     return cfg
 
+# %% ../nbs/12_cli.ipynb #5e9b4016
+def adca_config(args)->ADCAConfig:
+    ("The `ADCAConfig` that `otla train --method adca` flags describe; "
+     "flags that only OTLA reads are refused by name.")
+    only_otla = [f for f, on in (('--setting ' + str(args.setting), args.setting not in (None, 'unsupervised')),
+                                 ('--visible-labels', args.visible_labels), ('--no-grl', args.no_grl),
+                                 ('--no-pal', args.no_pal), ('--no-otla', args.no_otla), ('--source', args.source),
+                                 ('--source-root', args.source_root), ('--stage1-set', args.stage1_set)) if on]
+    if only_otla:
+        raise ValueError(f"--method adca: {', '.join(only_otla)} belong to OTLA; ADCA is unsupervised, clusters both "
+                         "modalities itself and takes its other settings as --set FIELD=VALUE (ADCAConfig fields)")
+    if args.epochs is not None:
+        raise ValueError("--method adca: --epochs is ambiguous (ADCA has two stages); "
+                         "give --set epochs_intra=N --set epochs_cross=M")
+    _check_trial(args)
+    kw = dict(out_dir=args.out_dir, progress=not args.quiet)
+    for k in ('data_root', 'arch', 'device', 'seed'):
+        if getattr(args, k) is not None: kw[k] = getattr(args, k)
+    if kw.get('data_root'): kw['data_root'] = str(Path(kw['data_root']).expanduser().resolve())
+    if args.dataset != 'synthetic' and not kw.get('data_root'): kw['data_root'] = str(find_data_root(args.dataset))
+    if args.pretrained is not None:
+        kw['pretrained'] = {'true': True, 'false': False}.get(args.pretrained.lower(), args.pretrained)
+    if args.trial is not None: kw['data_kw'] = {**ADCA_PRESETS[args.dataset].get('data_kw', {}), 'trial': args.trial}
+    kw.update(_pairs(args.set, '--set'))
+    try: return make_adca_config(args.dataset, **kw)
+    except TypeError as e: raise ValueError(f"--set: {e}") from None
+
+# %% ../nbs/12_cli.ipynb #205afd6c
+def _train_adca(args, parser)->int:
+    "`otla train --method adca`: train (or continue, with --resume) an ADCA run; print its metrics."
+    try: cfg = adca_config(args)
+    except (ValueError, FileNotFoundError) as e: parser.error(str(e))
+    try: run = fit_adca(cfg, resume=args.resume)
+    except FileExistsError as e: parser.error(str(e).replace('resume=True', '--resume'))   # a run there, or busy
+    print(json.dumps(run.metrics, indent=1))
+    return 0
+
+# %% ../nbs/12_cli.ipynb #8ce9a3d0
+def _is_adca_run(path)->bool:
+    "Is `path` an ADCA run directory (its config.json an `ADCAConfig`)?"
+    p = Path(path)/'config.json'
+    try: return p.is_file() and 'epochs_cross' in json.loads(p.read_text())
+    except (OSError, ValueError): return False
+
+# %% ../nbs/12_cli.ipynb #563b840b
+def _eval_adca(args, parser)->int:
+    "`otla eval --checkpoint DIR` for an ADCA run directory: its model under the run's protocol, with the flags."
+    try: run = load_adca_run(args.checkpoint)
+    except (FileNotFoundError, ValueError) as e: parser.error(str(e))
+    cfg = eval_config(args, train_view(run.config))
+    device = resolve_device(cfg.device)
+    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+    print(json.dumps(evaluate(run.model.to(device), ds, TestSpec.of(cfg), device), indent=1))
+    return 0
+
 # %% ../nbs/12_cli.ipynb #2ced4459
 def main(argv=None)->int:
     "Entry point of the `otla` command."
@@ -215,6 +277,7 @@ def main(argv=None)->int:
         except (FileNotFoundError, ValueError) as e: parser.error(str(e))
         print(rep)
         return 0 if rep.ok else 1
+    if args.command == 'train' and args.method == 'adca': return _train_adca(args, parser)
     if args.command == 'train':
         try:
             cfg = train_config(args)
@@ -228,6 +291,7 @@ def main(argv=None)->int:
         finally: ctx.close()
         if ctx.is_main: print(json.dumps(run.metrics, indent=1))
         return 0
+    if _is_adca_run(args.checkpoint): return _eval_adca(args, parser)
     try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     cfg = eval_config(args, run.config)
