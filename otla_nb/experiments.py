@@ -28,7 +28,7 @@ __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QU
            'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
            'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
            'attention_agreement', 'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1',
-           'stage1_config', 'usvi_fit', 'run_source_domain']
+           'cached_stage1_config', 'cached_usvi', 'run_source_domain']
 
 # %% ../nbs/11_experiments.ipynb #a13b62e5
 _SMOKE_ROOTS = []   # scratch folders made by `smoke_overrides` in this process, removed by `cleanup_smoke`
@@ -491,27 +491,27 @@ def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target
                   **stage1                 # any `PseudoConfig` field
                  ):                        # the `PseudoRun`; its labels are `out_dir/'labels.npy'`
     "Stage 1 for `base`'s target, cached in `base.out_dir/stage1-<source>-<run_key>`."
-    return cached_pseudo(stage1_config(base, source, source_root, **stage1))
+    return cached_pseudo(cached_stage1_config(base, source, source_root, **stage1))
 
 # %% ../nbs/11_experiments.ipynb #72ee500c
-def stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
+def cached_stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
     "The `PseudoConfig` of `cached_stage1`: `pseudo_config_for(base, ...)` in the folder named by its `run_key`."
     pcfg = pseudo_config_for(base, None if source == 'none' else source, **{'source_root': source_root, **stage1})
     pcfg.out_dir = str(Path(base.out_dir)/f'stage1-{source}-{run_key(pcfg)}')
     return pcfg
 
 # %% ../nbs/11_experiments.ipynb #3fc75e7f
-def usvi_fit(base:TrainConfig,           # from `experiment_config` (its setting is replaced by 'unsupervised')
-             source:str='market1501',    # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
-             source_root:str|None=None,  # the source set's folder (synthetic target: rendered when None)
-             name:str='usvi',            # readable prefix of the stage 2 run directory
-             stage2:dict|None=None,      # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
-             **stage1                    # any `PseudoConfig` field (e.g. `QUICK_STAGE1`)
-            )->tuple:                    # (PseudoRun, Run)
+def cached_usvi(base:TrainConfig,        # from `experiment_config` (its setting is replaced by 'unsupervised')
+                source:str='market1501',    # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
+                source_root:str|None=None,  # the source set's folder (synthetic target: rendered when None)
+                name:str='usvi',            # readable prefix of the stage 2 run directory
+                stage2:dict|None=None,      # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
+                **stage1                    # any `PseudoConfig` field (e.g. `QUICK_STAGE1`)
+               )->tuple:                    # (PseudoRun, Run)
     ("`otla_nb.pseudo.fit_usvi` with both stages cached under `base.out_dir`: stage 1 by its `run_key`, "
      "stage 2 by `cached_fit`.")
     cfg = TrainConfig.from_dict({**base.to_dict(), **(stage2 or {})})
-    return fit_usvi(cfg, stage1_config(base, source, source_root, **stage1), name=f'{name}-{source}')
+    return fit_usvi(cfg, cached_stage1_config(base, source, source_root, **stage1), name=f'{name}-{source}')
 
 # %% ../nbs/11_experiments.ipynb #aa32a3f2
 def run_source_domain(base:TrainConfig,          # from `experiment_config`
@@ -523,7 +523,7 @@ def run_source_domain(base:TrainConfig,          # from `experiment_config`
     "Fig. 3 right: USVI with the visible labels of stage 1 from each source (and USL)."
     rows = []
     for src in sources:
-        s1, run = usvi_fit(base, src, (source_roots or {}).get(src), stage2=stage2, **stage1)
+        s1, run = cached_usvi(base, src, (source_roots or {}).get(src), stage2=stage2, **stage1)
         m = s1.metrics
         rows.append(dict(source=src, label=SOURCE_LABELS.get(src, src), **main_metrics(run),
                          nmi=m['nmi'], ari=m['ari'], purity=m['purity'], n_clusters=m['n_clusters'],
