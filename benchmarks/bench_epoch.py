@@ -18,12 +18,15 @@ images, on the demo world) from random weights (the weights do not change the ti
   both, fused Adam, all three, the default now, one thread instead of the machine's, and `torch.compile` (where a C
   compiler and `Python.h` exist; its compilation is in the warm-up epoch's time).
 
-    python benchmarks/bench_epoch.py [--quick] [--steps 12] [--rounds 3] [--levers NAME ...]
+    python benchmarks/bench_epoch.py [--quick] [--steps 12] [--rounds 3] [--levers NAME ...] [--load N]
+
+`--load N` keeps N competing busy processes (numpy products, one thread each: `benchkit.competing`) running while
+it measures, as other jobs on the same cores would.
 
 `--quick` runs on the tiny world at 32 x 16 with 2 steps and no compile: it checks that the script runs, its numbers
 mean nothing. No assertions on time.
 """
-import argparse, dataclasses, itertools, os, shutil, statistics, tempfile, time
+import argparse, contextlib, dataclasses, itertools, os, shutil, statistics, tempfile, time
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -34,7 +37,7 @@ from otla_nb.losses import Losses
 from otla_nb.train import (build_model, build_optimizer, epoch_plan, make_config, predict,
                            prepare_data, tiny_overrides, train_epoch, _batch_inputs)
 from otla_nb.device import native_bf16, autocast
-from benchkit import AUTO, BEFORE, compile_blocker, cpu_model   # the script's folder is on sys.path
+from benchkit import AUTO, BEFORE, competing, compile_blocker, cpu_model   # the script's folder is on sys.path
 
 CPU = torch.device('cpu')
 
@@ -168,10 +171,13 @@ def main():
     ap.add_argument('--levers', nargs='*', default=None, help='only the levers whose name starts with one of these')
     ap.add_argument('--rounds', type=int, default=3, help='rounds over the levers (median reported)')
     ap.add_argument('--no-breakdown', action='store_true', help='levers only')
+    ap.add_argument('--load', type=int, default=0, help='competing busy processes (one thread each) while measuring')
     args = ap.parse_args()
+    if args.load < 0: ap.error(f'--load {args.load}: expected a number >= 0')
     if args.steps < 1: ap.error(f'--steps {args.steps}: expected a positive number')
     if args.rounds < 1: ap.error(f'--rounds {args.rounds}: expected a positive number')
     root = Path(tempfile.mkdtemp(prefix='bench-epoch-'))
+    stack = contextlib.ExitStack()
     try:
         kw = dict(pretrained=False, progress=False, device='cpu', out_dir=str(root/'runs'), **BEFORE)
         if args.quick: kw.update(tiny_overrides(root), pretrained=False, **BEFORE)
@@ -180,7 +186,9 @@ def main():
         steps = 2 if args.quick else args.steps
         args.rounds = 1 if args.quick else args.rounds
         data = prepare_data(base, CPU)
-        print(f"{cpu_model()}, {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, "
+        stack.enter_context(competing(args.load, 3600.))
+        print(f"{args.load} competing processes; {cpu_model()}, {os.cpu_count()} CPUs, "
+              f"{torch.get_num_threads()} torch threads, "
               f"torch {torch.__version__}; native bf16: {native_bf16()}; {base.arch} at {base.img_h} x {base.img_w}, "
               f"{base.n_ids} x ({base.n_vis} + {base.n_ir}) a batch; {time.strftime('%Y-%m-%d')}\n")
         if not args.no_breakdown: print_breakdown(base, data, steps)
@@ -200,7 +208,9 @@ def main():
             ms = [m for m, _ in times[name]]
             med = statistics.median(ms)
             print(f"| {name} | {med:.1f} | {min(ms):.0f}-{max(ms):.0f} | {ref / med:.2f}x | {times[name][0][1]:.1f} |")
-    finally: shutil.rmtree(root, ignore_errors=True)
+    finally:
+        stack.close()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == '__main__':

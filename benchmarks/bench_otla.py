@@ -24,14 +24,14 @@ per case, the time of each phase of one solve (input check, log kernel, kernel e
 stopping tests, argmax), for the CPU solve and for the torch solve (`blas=False`, the GPU's code) on the CPU.
 `--quick` (CI): RegDB size only, one timed repeat.
 """
-import argparse, contextlib, os, subprocess, sys, time
+import argparse, contextlib, os, time
 from collections import defaultdict
 import numpy as np
 import torch
 from otla_nb import otla
 from otla_nb.otla import sinkhorn_assign, sinkhorn_reference
 import benchkit   # the script's folder is on sys.path
-from benchkit import device_name
+from benchkit import competing, device_name
 
 SIZES = {'SYSU-MM01': (11_909, 395), 'RegDB': (2_060, 206)}
 SCALES = {'near-uniform': 0.1, 'mid': 1.0, 'peaky': 3.0, 'very peaky': 8.0}
@@ -60,31 +60,6 @@ def timed(fn, device, repeats:int, fill:bool=True):
     """`benchkit.timed`: the median over `repeats` calls after a warm-up, and as many more as fill `MIN_S` if `fill`;
     one call after a warm-up over `LONG_S`, the warm-up itself over `COLD_S` (first-touch costs are small beside it)."""
     return benchkit.timed(fn, device, repeats, fill=MIN_S if fill else 0., long_s=LONG_S, cold_s=COLD_S)
-
-
-LOAD_CODE = """import time, numpy as np
-end = time.time() + {seconds}
-a = np.random.default_rng(0).random((256, 256))
-while time.time() < end: a = a @ a; a /= np.abs(a).max()
-"""
-
-
-@contextlib.contextmanager
-def competing(n:int, seconds:float):
-    "`n` busy processes (numpy products in a loop, one thread each) while inside; each also ends after `seconds`."
-    env = dict(os.environ, OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1', MKL_NUM_THREADS='1')
-    procs = [subprocess.Popen([sys.executable, '-c', LOAD_CODE.format(seconds=seconds)], env=env)
-             for _ in range(n)]
-    try:
-        if procs: time.sleep(1)                  # let them start
-        yield procs
-    finally:
-        for p in procs: p.terminate()
-        for p in procs:
-            try: p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
 
 
 # phases of one solve: the module functions each phase calls (looked up by name at call time, so wrapping them works)

@@ -1,8 +1,9 @@
 """What the benchmark scripts share: waiting for the GPU, a median timer, the name of the machine they ran on, why
-`torch.compile` cannot run here, the CPU's fast-path configurations before and now, and a grid of supervised runs.
+`torch.compile` cannot run here, the CPU's fast-path configurations before and now, a grid of supervised runs, and
+competing busy processes for measurements under load.
 
 Imported by the scripts of this folder (a script's folder is on `sys.path` when it runs)."""
-import importlib.util, math, os, platform, shutil, statistics, sysconfig, time
+import contextlib, importlib.util, math, os, platform, shutil, statistics, subprocess, sys, sysconfig, time
 from pathlib import Path
 import torch
 
@@ -69,3 +70,28 @@ def supervised_grid(cfgs:list, jobs:int, what:str)->list:
     print(f"torch {torch.__version__}, {cpu_model()}, {os.cpu_count()} CPUs; {what}; {jobs} processes x 1 thread; "
           f"warm start ready in {t_warm:.0f} s\n")
     return runs
+
+
+LOAD_CODE = """import time, numpy as np
+end = time.time() + {seconds}
+a = np.random.default_rng(0).random((256, 256))
+while time.time() < end: a = a @ a; a /= np.abs(a).max()
+"""
+
+
+@contextlib.contextmanager
+def competing(n:int, seconds:float):
+    "`n` busy processes (numpy products in a loop, one thread each) while inside; each also ends after `seconds`."
+    env = dict(os.environ, OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1', MKL_NUM_THREADS='1')
+    procs = [subprocess.Popen([sys.executable, '-c', LOAD_CODE.format(seconds=seconds)], env=env)
+             for _ in range(n)]
+    try:
+        if procs: time.sleep(1)                  # let them start
+        yield procs
+    finally:
+        for p in procs: p.terminate()
+        for p in procs:
+            try: p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
