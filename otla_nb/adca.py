@@ -19,8 +19,8 @@ from .runs import atomic_write, write_json, read_history, load_checkpoint, claim
 from .device import resolve_device, fast_path_on, autocast, in_memory_format
 from .labels import load_labels
 from .evaluate import TestSpec, evaluate
-from .train import (TrainConfig, Run, check_reals, prepare_data, resolve_pretrained, run_inputs, run_key,
-                           check_same_inputs, fit)
+from .runs import run_inputs, run_key, check_same_inputs
+from .train import TrainConfig, Run, check_reals, prepare_data, resolve_pretrained, fit
 from .cluster import jaccard_graph, dbscan, cluster_metrics
 from .pseudo import identity_batch
 from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clusters, aggregate_memories

@@ -16,7 +16,8 @@ from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
 from .device import resolve_device
 from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
-from .train import tiny_overrides, run_key, cached_fit
+from .runs import run_key
+from .train import tiny_overrides, cached_fit
 from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs

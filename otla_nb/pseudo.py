@@ -23,8 +23,8 @@ from .render import world_fingerprint
 from .runs import atomic_write, load_checkpoint, claim_run_dir, check_new_run
 from .device import resolve_device
 from .labels import load_labels, save_labels
-from .train import (TrainConfig, check_reals, fit, cached_fit, run_inputs,
-                           input_changes, check_same_inputs)
+from .runs import run_inputs, input_changes, check_same_inputs
+from .train import TrainConfig, check_reals, fit, cached_fit
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 

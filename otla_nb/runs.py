@@ -4,14 +4,19 @@
 
 # %% ../nbs/07_runs.ipynb #d87c376d
 from __future__ import annotations
-import contextlib, json, os, socket, tempfile
+import contextlib, functools, hashlib, json, os, socket, tempfile
+from dataclasses import asdict
 from pathlib import Path
 import torch
-from .data import _space_note
+from .data import _space_note, load_dataset, fingerprint
+from . import synthetic
+from .render import world_fingerprint
+from .warmstart import warm_start_config
 
 # %% auto #0
-__all__ = ['CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history', 'RunDirBusy', 'claim_run_dir',
-           'check_new_run', 'load_checkpoint']
+__all__ = ['NO_RESULT_FIELDS', 'FILE_FIELDS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history',
+           'RunDirBusy', 'claim_run_dir', 'check_new_run', 'file_digest', 'run_inputs', 'run_key', 'input_changes',
+           'check_same_inputs', 'load_checkpoint']
 
 # %% ../nbs/07_runs.ipynb #fba497f6
 def atomic_write(path, write):
@@ -110,6 +115,79 @@ def check_new_run(out_dir,           # the run folder
     "Refuse to start a run in a folder that already holds one (its `config.json`), unless resuming."
     if not resume and (Path(out_dir)/'config.json').exists():
         raise FileExistsError(f"{out_dir} already holds a run: pass {flag} to continue it, or choose another out_dir")
+
+# %% ../nbs/07_runs.ipynb #e02d2ff1
+# configuration fields that do not change a result
+NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
+FILE_FIELDS = ('visible_labels', 'pretrained')   # fields that may name a file the run reads
+
+# %% ../nbs/07_runs.ipynb #8072f056
+@functools.lru_cache(maxsize=64)
+def _content_digest(path:str, size:int, mtime_ns:int)->str:
+    "SHA-256 of a file's content (cached per path, size and modification time)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return h.hexdigest()
+
+# %% ../nbs/07_runs.ipynb #c885dfed
+def file_digest(path)->str:
+    "'sha256:<hex>' of the file's content."
+    st = os.stat(path)
+    return 'sha256:' + _content_digest(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+# %% ../nbs/07_runs.ipynb #fd4571e9
+def run_inputs(cfg # a run's configuration: `TrainConfig`, `PseudoConfig`, `ADCAConfig` (`to_dict`, `dataset`, ...)
+              )->dict:
+    ("What decides a run's result: the fields but `NO_RESULT_FIELDS`, files by their content, "
+     "a real data set by its images' digest, the synthetic world by `world_fingerprint`.")
+    d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
+    if cfg.dataset == 'synthetic':   # the world by what decides its pixels, however its options were spelled
+        d['world'] = world_fingerprint(synthetic.world_options(**cfg.data_kw))
+        d['data_kw'] = {k: v for k, v in cfg.data_kw.items() if k not in asdict(synthetic.RenderOpts())}
+    else:                            # a real set by its images: each path, size and modification time
+        ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+        d['data'] = fingerprint([r.path for r in ds.train + ds.query + ds.gallery], (0, 0))
+        d.pop('data_root')
+    if getattr(cfg, 'source', None):   # stage 1's labelled source: its images, or the synthetic one's world
+        if cfg.source_root:
+            d['source_data'] = fingerprint([r.path for r in load_dataset(cfg.source, cfg.source_root).train], (0, 0))
+        else: d['source_world'] = world_fingerprint()
+        d.pop('source_root')
+    if getattr(cfg, 'pretrained', None) == 'synthetic':   # the synthetic warm start by its recipe
+        d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
+    for k in FILE_FIELDS:            # a file by its content: rewritten in place, it is another run
+        v = d.get(k)
+        if isinstance(v, str) and Path(v).expanduser().is_file(): d[k] = file_digest(Path(v).expanduser())
+    return d
+
+# %% ../nbs/07_runs.ipynb #f99afad4
+def run_key(cfg)->str:
+    "A short hash of `run_inputs(cfg)`: what changes a run's result (any run's configuration)."
+    return hashlib.sha1(json.dumps(run_inputs(cfg), sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+# %% ../nbs/07_runs.ipynb #920a4633
+def input_changes(old:dict, # `run_inputs` of the run on disk
+                  new:dict  # `run_inputs` of the configuration asked for
+                 )->list:   # ['field: old -> new', ...], empty when the same
+    "The fields of two `run_inputs` that differ, each with both values."
+    short = lambda v: repr(v)[:60]
+    return [f"{k}: {short(old.get(k))} -> {short(new.get(k))}" for k in sorted(set(old) | set(new))
+            if old.get(k) != new.get(k)]
+
+# %% ../nbs/07_runs.ipynb #f13c7d47
+def check_same_inputs(ck:dict, # a checkpoint (its 'inputs', or for older ones its 'config')
+                      cfg,     # the configuration that would continue it
+                      path     # the checkpoint, for the message
+                     ):
+    "Refuse to continue a checkpoint whose run inputs differ from `cfg`'s, naming each differing field."
+    cls = type(cfg)
+    try: old = ck.get('inputs') or run_inputs(cls.from_dict(ck['config']))
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{path} holds a configuration this version cannot read ({e}); refusing to resume") from None
+    changes = input_changes(old, run_inputs(cfg))
+    if changes: raise ValueError(f"{path} was written by another configuration ({'; '.join(changes)}); "
+                                 "refusing to resume: train into another out_dir, or resume with the same settings")
 
 # %% ../nbs/07_runs.ipynb #d9046ab6
 CHECKPOINT_KEYS = ('epoch', 'step', 'model', 'optim', 'bank', 'config', 'n_classes')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
-import contextlib, dataclasses, functools, hashlib, itertools, json, math, os, time, warnings
+import contextlib, dataclasses, itertools, json, math, os, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -13,7 +13,7 @@ from torch import Tensor
 from typing import NamedTuple
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol, fingerprint
+from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
 from .device import (FAST_PATHS, _fast_path, check_device, fast_path_on, autocast,
                             in_memory_format)
 from .transforms import train_transform, test_transform, augment_draws, norm_constants
@@ -21,23 +21,20 @@ from .labels import load_labels
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
-from .render import world_fingerprint
-from .warmstart import WarmStartConfig, warm_start
+from .warmstart import warm_start, warm_start_config
 from .otla import LabelBank
 from .losses import Losses
 from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
 from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
-                          check_new_run)
+                          check_new_run, run_inputs, run_key, check_same_inputs)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'NO_RESULT_FIELDS', 'FILE_FIELDS', 'check_reals',
-           'TrainConfig', 'make_config', 'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data',
-           'warm_start_config', 'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr', 'ot_logits',
-           'predict', 'predict_reference', 'assign_labels', 'EpochPlan', 'epoch_plan', 'train_epoch', 'file_digest',
-           'run_inputs', 'input_changes', 'check_same_inputs', 'Run', 'fit', 'check_run', 'load_run', 'run_key',
-           'cached_fit']
+__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config',
+           'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model',
+           'build_optimizer', 'set_lr', 'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'EpochPlan',
+           'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -223,12 +220,6 @@ def prepare_data(cfg:TrainConfig, device)->TrainData:
     vis_u8 = ds.images('train', VISIBLE, size, **kw).to_tensor(device)
     ir_u8 = ds.images('train', INFRARED, size, **kw).to_tensor(device)
     return TrainData(vis_u8, ir_u8, labels, ir_true, vis_true, int(labels.max()) + 1, ds)
-
-# %% ../nbs/08_train.ipynb #b03023bc
-def warm_start_config(cfg:TrainConfig)->WarmStartConfig:
-    ("The warm start a run with `pretrained='synthetic'` fine-tunes: "
-     "the default recipe at the run's arch and image size.")
-    return WarmStartConfig(arch=cfg.arch, img_h=cfg.img_h, img_w=cfg.img_w)
 
 # %% ../nbs/08_train.ipynb #07fd6960
 def resolve_pretrained(cfg:TrainConfig)->bool|str:
@@ -475,74 +466,6 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                  fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
 
-# %% ../nbs/08_train.ipynb #e02d2ff1
-# configuration fields that do not change a result
-NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
-FILE_FIELDS = ('visible_labels', 'pretrained')   # fields that may name a file the run reads
-
-# %% ../nbs/08_train.ipynb #8072f056
-@functools.lru_cache(maxsize=64)
-def _content_digest(path:str, size:int, mtime_ns:int)->str:
-    "SHA-256 of a file's content (cached per path, size and modification time)."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return h.hexdigest()
-
-# %% ../nbs/08_train.ipynb #c885dfed
-def file_digest(path)->str:
-    "'sha256:<hex>' of the file's content."
-    st = os.stat(path)
-    return 'sha256:' + _content_digest(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
-
-# %% ../nbs/08_train.ipynb #fd4571e9
-def run_inputs(cfg # a `TrainConfig` or a `otla_nb.pseudo.PseudoConfig`
-              )->dict:
-    ("What decides a run's result: the fields but `NO_RESULT_FIELDS`, files by their content, "
-     "a real data set by its images' digest, the synthetic world by `world_fingerprint`.")
-    d = {k: v for k, v in cfg.to_dict().items() if k not in NO_RESULT_FIELDS}
-    if cfg.dataset == 'synthetic':   # the world by what decides its pixels, however its options were spelled
-        d['world'] = world_fingerprint(synthetic.world_options(**cfg.data_kw))
-        d['data_kw'] = {k: v for k, v in cfg.data_kw.items() if k not in asdict(synthetic.RenderOpts())}
-    else:                            # a real set by its images: each path, size and modification time
-        ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
-        d['data'] = fingerprint([r.path for r in ds.train + ds.query + ds.gallery], (0, 0))
-        d.pop('data_root')
-    if getattr(cfg, 'source', None):   # stage 1's labelled source: its images, or the synthetic one's world
-        if cfg.source_root:
-            d['source_data'] = fingerprint([r.path for r in load_dataset(cfg.source, cfg.source_root).train], (0, 0))
-        else: d['source_world'] = world_fingerprint()
-        d.pop('source_root')
-    if isinstance(cfg, TrainConfig) and cfg.pretrained == 'synthetic':
-        d['pretrained'] = f'synthetic-{warm_start_config(cfg).key()}'
-    for k in FILE_FIELDS:            # a file by its content: rewritten in place, it is another run
-        v = d.get(k)
-        if isinstance(v, str) and Path(v).expanduser().is_file(): d[k] = file_digest(Path(v).expanduser())
-    return d
-
-# %% ../nbs/08_train.ipynb #920a4633
-def input_changes(old:dict, # `run_inputs` of the run on disk
-                  new:dict  # `run_inputs` of the configuration asked for
-                 )->list:   # ['field: old -> new', ...], empty when the same
-    "The fields of two `run_inputs` that differ, each with both values."
-    short = lambda v: repr(v)[:60]
-    return [f"{k}: {short(old.get(k))} -> {short(new.get(k))}" for k in sorted(set(old) | set(new))
-            if old.get(k) != new.get(k)]
-
-# %% ../nbs/08_train.ipynb #f13c7d47
-def check_same_inputs(ck:dict, # a checkpoint (its 'inputs', or for older ones its 'config')
-                      cfg,     # the configuration that would continue it
-                      path     # the checkpoint, for the message
-                     ):
-    "Refuse to continue a checkpoint whose run inputs differ from `cfg`'s, naming each differing field."
-    cls = type(cfg)
-    try: old = ck.get('inputs') or run_inputs(cls.from_dict(ck['config']))
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"{path} holds a configuration this version cannot read ({e}); refusing to resume") from None
-    changes = input_changes(old, run_inputs(cfg))
-    if changes: raise ValueError(f"{path} was written by another configuration ({'; '.join(changes)}); "
-                                 "refusing to resume: train into another out_dir, or resume with the same settings")
-
 # %% ../nbs/08_train.ipynb #2ff94be3
 @dataclass
 class Run:
@@ -718,11 +641,6 @@ def load_run(run_dir, device='cpu')->Run:
     bank.load_state_dict(ck['bank'])
     history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
     return Run(run_dir, model, history, metrics, cfg, bank)
-
-# %% ../nbs/08_train.ipynb #f99afad4
-def run_key(cfg)->str:
-    "A short hash of `run_inputs(cfg)`: what changes a run's result (a `TrainConfig` or a `PseudoConfig`)."
-    return hashlib.sha1(json.dumps(run_inputs(cfg), sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/08_train.ipynb #92e482b8
 def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs

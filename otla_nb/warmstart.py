@@ -19,7 +19,7 @@ from .render import world_fingerprint
 from .losses import TripletLoss
 
 # %% auto #0
-__all__ = ['WarmStartConfig', 'warm_start_source', 'pretrain_backbone', 'warm_start_path', 'warm_start']
+__all__ = ['WarmStartConfig', 'warm_start_source', 'pretrain_backbone', 'warm_start_path', 'warm_start', 'warm_start_config']
 
 # %% ../nbs/05a_warmstart.ipynb #d1a71114
 @dataclass
@@ -151,3 +151,10 @@ def warm_start(cfg:WarmStartConfig|None=None, # the recipe (default: `WarmStartC
         finally: tmp.unlink(missing_ok=True)
         path.with_suffix('.json').write_text(json.dumps({'config': asdict(cfg), **info}, indent=1, default=list))
     return path
+
+# %% ../nbs/05a_warmstart.ipynb #b03023bc
+def warm_start_config(cfg # a run's configuration: its `arch`, `img_h` and `img_w`
+                     )->WarmStartConfig:
+    ("The warm start a run with `pretrained='synthetic'` fine-tunes: "
+     "the default recipe at the run's arch and image size.")
+    return WarmStartConfig(arch=cfg.arch, img_h=cfg.img_h, img_w=cfg.img_w)
