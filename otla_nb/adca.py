@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 from .data import VISIBLE, INFRARED, load_dataset
 from .transforms import train_transform, test_transform
 from .model import DEN
-from .runs import atomic_write, write_json, read_history, load_checkpoint, claim_run_dir, check_new_run
+from .runs import (write_json, read_history, load_checkpoint, claim_run_dir, check_new_run, open_run_dir,
+                          save_epoch)
 from .device import resolve_device, fast_path_on, autocast, in_memory_format
 from .labels import load_labels
 from .evaluate import TestSpec, evaluate
@@ -279,7 +280,6 @@ def _fit_adca(cfg:ADCAConfig, resume:bool, stop_after:int|None)->Run:
     model = DEN(1, arch=cfg.arch, pretrained=pretrained, modality_classifier=False).to(device)
     if fast_path_on(cfg, device, 'channels_last'): model = model.to(memory_format=torch.channels_last)
     opt, history, start, inputs, ck_path = _optimizer(model, cfg, device), [], 0, run_inputs(cfg), out/'checkpoint.pt'
-    for t in out.glob('.*.tmp'): t.unlink(missing_ok=True)          # a write that a kill interrupted
     if resume and ck_path.exists():
         ck = load_checkpoint(ck_path, device, keys=ADCA_KEYS)
         check_same_inputs(ck, cfg, ck_path)
@@ -289,7 +289,7 @@ def _fit_adca(cfg:ADCAConfig, resume:bool, stop_after:int|None)->Run:
         rng.bit_generator.state, _ = ck['rng'], gen.set_state(ck['gen'])
         torch.set_rng_state(ck['torch_rng'])
     if resume: print(f"ADCA: {out} continues after epoch {start}" if start else f"ADCA: nothing to resume in {out}")
-    write_json(out/'config.json', cfg.to_dict())
+    open_run_dir(out, cfg.to_dict())                   # and the temporaries of a write a kill interrupted removed
     total = cfg.epochs_intra + cfg.epochs_cross
     for epoch in range(start, total):
         if stop_after is not None and epoch - start >= stop_after: return Run(out, model, history, {}, cfg)
@@ -310,8 +310,7 @@ def _fit_adca(cfg:ADCAConfig, resume:bool, stop_after:int|None)->Run:
         state = dict(epoch=epoch + 1, model=model.state_dict(), optim=opt.state_dict(), history=history,
                      rng=rng.bit_generator.state, gen=gen.get_state(), torch_rng=torch.get_rng_state(),
                      config=cfg.to_dict(), inputs=inputs)
-        atomic_write(out/'history.jsonl', lambda t: Path(t).write_text(''.join(json.dumps(r) + '\n' for r in history)))
-        atomic_write(ck_path, lambda t: torch.save(state, t))
+        save_epoch(out, history, state)
     metrics = {'epoch': total, 'selection': 'last epoch (no model selection on the test set)',
                'test': evaluate(model, data.dataset, TestSpec.of(view), device)}
     write_json(out/'metrics.json', metrics)

@@ -16,7 +16,7 @@ from .warmstart import warm_start_config
 # %% auto #0
 __all__ = ['NO_RESULT_FIELDS', 'FILE_FIELDS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history',
            'RunDirBusy', 'claim_run_dir', 'check_new_run', 'file_digest', 'run_inputs', 'run_key', 'input_changes',
-           'check_same_inputs', 'load_checkpoint']
+           'check_same_inputs', 'load_checkpoint', 'open_run_dir', 'save_epoch']
 
 # %% ../nbs/07_runs.ipynb #fba497f6
 def atomic_write(path, write):
@@ -214,3 +214,24 @@ def load_checkpoint(path,                  # a run directory (its checkpoint.pt)
     missing = [k for k in keys if not isinstance(ck, dict) or k not in ck]
     if missing: raise ValueError(f"{path} is not an otla-nb checkpoint: it lacks {missing}. {what}")
     return ck
+
+# %% ../nbs/07_runs.ipynb #0aefb8a3
+def open_run_dir(out_dir,     # the run folder (created when missing)
+                 config:dict  # the run's configuration, written as config.json
+                ):
+    "Create the run folder, remove the temporaries of a write that a kill interrupted, and write `config.json`."
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in RUN_FILES:
+        for t in out.glob(f'.{name}.*.tmp'): t.unlink(missing_ok=True)
+    write_json(out/'config.json', config)
+
+# %% ../nbs/07_runs.ipynb #94bb6091
+def save_epoch(out_dir,      # the run folder
+               history:list, # every finished epoch's record
+               state:dict    # the checkpoint (tensors and plain values only)
+              ):
+    "Write the history and the checkpoint of a finished epoch (each atomically)."
+    out = Path(out_dir)
+    atomic_write(out/'history.jsonl', lambda t: Path(t).write_text(''.join(json.dumps(r) + '\n' for r in history)))
+    atomic_write(out/'checkpoint.pt', lambda t: torch.save(state, t))

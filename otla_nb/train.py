@@ -25,8 +25,8 @@ from .warmstart import warm_start, warm_start_config
 from .otla import LabelBank
 from .losses import Losses
 from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
-from .runs import (atomic_write, write_json, read_history, load_checkpoint, RUN_FILES, claim_run_dir,
-                          check_new_run, run_inputs, run_key, check_same_inputs)
+from .runs import (write_json, read_history, load_checkpoint, claim_run_dir,
+                          check_new_run, run_inputs, run_key, check_same_inputs, open_run_dir, save_epoch)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
@@ -562,21 +562,6 @@ def _restore(cfg:TrainConfig, model, opt, bank:LabelBank, sampler, device)->tupl
     if cfg.setting != 'supervised' and start > 0: sampler.set_ir_labels(bank.labels.cpu().numpy())
     return start, step, history
 
-# %% ../nbs/08_train.ipynb #7b62c75f
-def _open_run_dir(cfg:TrainConfig):
-    "Create the run directory, remove the temporaries of a write that a kill interrupted, and write `config.json`."
-    out = Path(cfg.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in RUN_FILES:
-        for t in out.glob(f'.{name}.*.tmp'): t.unlink(missing_ok=True)
-    write_json(out/'config.json', cfg.to_dict())
-
-# %% ../nbs/08_train.ipynb #4e8a5876
-def _save_epoch(out:Path, history:list, state:dict):
-    "Write the history and the checkpoint of a finished epoch (each atomically)."
-    atomic_write(out/'history.jsonl', lambda t: Path(t).write_text(''.join(json.dumps(r) + '\n' for r in history)))
-    atomic_write(out/'checkpoint.pt', lambda t: torch.save(state, t))
-
 # %% ../nbs/08_train.ipynb #4c85f644
 def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Run:
     ("`fit` inside a process context: check, prepare, restore, "
@@ -600,7 +585,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
             f"resume: nothing to resume in {out} (no checkpoint): training from scratch")
     fwd = wrap_ddp(model, ctx, cfg.sync_bn)
     model = getattr(fwd, 'module', fwd)
-    if main: _open_run_dir(cfg)
+    if main: open_run_dir(out, cfg.to_dict())
     inputs = run_inputs(cfg) if main else None           # what decides the result, kept in each checkpoint
     bar = tqdm(range(start, cfg.epochs), desc='epochs', disable=not rcfg.progress, initial=start, total=cfg.epochs)
     for i, epoch in enumerate(bar):
@@ -614,7 +599,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
             h['eval'] = broadcast_object(evaluate(model, data.dataset, TestSpec.of(cfg), device) if main else None, ctx)
         history.append(h)
         if main:
-            _save_epoch(out, history, {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(),
+            save_epoch(out, history, {'epoch': epoch + 1, 'step': step, 'model': model.state_dict(),
                                        'optim': opt.state_dict(), 'bank': bank.state_dict(), 'config': cfg.to_dict(),
                                        'inputs': inputs, 'n_classes': data.n_classes})
             line = _summary_line(h, dataset_protocol(cfg.dataset).headline)
