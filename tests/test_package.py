@@ -81,3 +81,112 @@ def test_module_notebooks_show_outputs():
         assert outs, f"{p.name} holds no outputs: run `otla-outputs --paths {p.relative_to(ROOT)}`"
         errors = [o.get('ename') for o in outs if o.get('output_type') == 'error']
         assert not errors, f"{p.name} holds error outputs {errors}"
+
+WINDOW = 3   # code cells after a definition in which its example or test should come
+
+def _names_used(src:str)->set:
+    "Names and attributes a code cell refers to, leaving out what it passes to `show_doc` (unparsable: its words)."
+    lines = [l for l in src.splitlines() if not l.lstrip().startswith(('%', '!'))]
+    try: tree = ast.parse('\n'.join(lines))
+    except SyntaxError: return set(re.findall(r'\w+', src))
+    skip = {id(n) for c in ast.walk(tree) if isinstance(c, ast.Call) and getattr(c.func, 'id', None) == 'show_doc'
+            for n in ast.walk(c)}
+    return {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(tree)
+            if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in skip}
+
+def _public_definitions(src:str)->list:
+    "Public functions, classes and module-level constants an `#| export` cell defines."
+    out = []
+    for node in ast.parse(src).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): out.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return [n for n in out if not n.startswith('_')]
+
+def _is_show_doc_only(src:str)->bool:
+    "A code cell whose every statement is a `show_doc(...)` call."
+    try: body = ast.parse(src).body
+    except SyntaxError: return False
+    return bool(body) and all(isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                              and getattr(s.value.func, 'id', None) == 'show_doc' for s in body)
+
+def rhythm(cells:list, window:int=WINDOW)->tuple:
+    """(exercised, definitions) of a notebook: each public name an `#| export` cell defines, and whether one of the
+    next `window` code cells after its cell that is not an `#| export` cell refers to it (by name or as an attribute).
+    `show_doc`-only cells are passed over without counting; an `#| export` cell counts toward the window but does
+    not exercise; a mention inside `show_doc(...)` does not count; markdown cells are not counted."""
+    code = [(''.join(c['source']), c) for c in cells if c['cell_type'] == 'code']
+    code = [s for s, c in code if not _is_show_doc_only(s)]
+    exported = [s.startswith('#| export') for s in code]
+    seen, defs = [], []
+    for i, s in enumerate(code):
+        if not exported[i]: continue
+        for name in _public_definitions(s):
+            defs.append(name)
+            after = [code[j] for j in range(i + 1, min(i + 1 + window, len(code))) if not exported[j]]
+            if any(name in _names_used(a) for a in after): seen.append(name)
+    return seen, defs
+
+def rhythm_table()->dict:
+    "{notebook name: (exercised, definitions, share)} for every module notebook."
+    out = {}
+    for p, srcs, cells in _module_notebooks():
+        seen, defs = rhythm(cells)
+        out[p.name] = (len(seen), len(defs), len(seen) / len(defs) if defs else 1.)
+    return out
+
+if __name__ == '__main__':
+    for k, (a, b, r) in rhythm_table().items(): print(f'{k:28} {a:3}/{b:3} {r:6.0%}')
+
+# Notebooks other workers were restructuring when these tests came (issue 23); the lead brings them to the bar.
+LATER = {'00_data', '00b_datacheck', '01a_synthetic', '05a_warmstart', '07_runs', '08_train', '10_pseudo', '10b_adca',
+         '11_experiments'}
+def _later(name):
+    "A notebook's name, marked to fail for now if it is in `LATER`."
+    return pytest.param(name, marks=pytest.mark.xfail(reason='restructured elsewhere')) if name in LATER else name
+NOTEBOOK_NAMES = [p.stem for p in sorted((ROOT/'nbs').glob('*.ipynb')) if '#| default_exp' in p.read_text()]
+MODULE_NOTEBOOKS = [_later(n) for n in NOTEBOOK_NAMES]
+
+@pytest.mark.parametrize('nb', MODULE_NOTEBOOKS)
+def test_rhythm(nb):
+    "At least 80% of a module notebook's public names are exercised within `WINDOW` code cells of their definition."
+    seen, defs = rhythm(json.loads((ROOT/'nbs'/f'{nb}.ipynb').read_text())['cells'])
+    assert len(seen) >= 0.8 * len(defs), (f"{nb}: {len(seen)}/{len(defs)} public names exercised within {WINDOW} "
+                                          f"cells of their definition; not: {[d for d in defs if d not in seen]}")
+
+def test_rhythm_measures():
+    "The measure sees an example two cells down, passes over show_doc, and misses one that comes too late."
+    code, md = lambda s: {'cell_type': 'code', 'source': s}, {'cell_type': 'markdown', 'source': 'f'}
+    cells = [code('#| export\ndef f(): pass\nA = 1\n_b = 2'), code('show_doc(f)'), md, code('x = 1'),
+             code('f()'), code('y = 2'), code('z = 3'), code('A')]
+    assert rhythm(cells) == (['f'], ['f', 'A'])
+    assert rhythm(cells, window=5) == (['f', 'A'], ['f', 'A'])
+    assert rhythm([code('#| export\ndef g(): pass'), code('show_doc(g)\nshow_doc(g)')]) == ([], ['g'])
+    both = [code('#| export\ndef g(): pass'), code('#| export\ndef h(): g()'), code('h()')]
+    assert rhythm(both) == (['h'], ['g', 'h'])                      # an export cell that calls g does not exercise it
+
+DATE = re.compile(r'\b20\d\d-\d\d-\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? 20\d\d\b')
+TIMING = re.compile(r'\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|seconds?|min|minutes?|h|hours?)\b(?![-/])'
+                    r'|\d+(?:\.\d+)?\s?(?:×|x|times) (?:faster|slower|quicker)', re.I)
+
+def dated_measurements(cells:list)->list:
+    """What dates a notebook's markdown: a calendar date (2026-12-07, Dec 2026), a duration (a number and a time unit:
+    4 ms, 1.5 minutes) or a speed ratio (10 times slower, 3× faster) in a markdown cell. Such numbers hold for one
+    machine on one day: they belong in BENCHMARKS.md, with the machine and the date."""
+    text = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
+    return [m.group() for s in text for m in [*DATE.finditer(s), *TIMING.finditer(s)]]
+
+@pytest.mark.parametrize('nb', [_later(n) if n in ('01a_synthetic', '08_train') else n for n in NOTEBOOK_NAMES])
+def test_no_dated_measurement_in_markdown(nb):
+    "No markdown cell of a module notebook carries a timing or a date (BENCHMARKS.md measures, the notebooks explain)."
+    found = dated_measurements(json.loads((ROOT/'nbs'/f'{nb}.ipynb').read_text())['cells'])
+    assert not found, f"{nb}: dated measurements in markdown {found}: move them to BENCHMARKS.md"
+
+def test_dated_measurements_found():
+    "The rule finds a date, a timing and a ratio, and leaves sizes, epochs and code cells alone."
+    md = lambda s: {'cell_type': 'markdown', 'source': s}
+    assert dated_measurements([md('On 2026-12-07 a solve took 4-5 ms, 10 times slower; 1.5 minutes in Dec 2026.'),
+                               {'cell_type': 'code', 'source': '# 3 ms'}]) == ['2026-12-07', 'Dec 2026', '5 ms',
+                                                                                 '10 times slower', '1.5 minutes']
+    assert dated_measurements([md('6 epochs of 22 batches × 8 identities at 64 × 32, 0.1× the rate, Eq. 4')]) == []
