@@ -89,24 +89,24 @@ class Garment:
 @dataclass
 class Identity:
     "Latent attributes of one person, shared by every camera and both modalities."
-    female: bool
-    height: float
-    width: float
-    legs: float
-    head: float       # build: height (of the image), width factor, leg and head ratios
-    skin: tuple
-    skin_ir: float    # visible RGB, infrared brightness
-    hair: str
-    hair_color: tuple
-    hair_ir: float
-    upper: Garment
-    lower: Garment
-    shoes: tuple
-    shoes_ir: float
-    bag: str
-    bag_color: tuple
-    bag_ir: float
-    bag_side: int                                             # bag kind, colours, carried on side -1/+1
+    female: bool      # the female build and wardrobe
+    height: float     # body height, fraction of the image height
+    width: float      # factor on the body width
+    legs: float       # leg length, fraction of the body height
+    head: float       # head size, fraction of the body height
+    skin: tuple       # skin, visible RGB in [0, 1]
+    skin_ir: float    # skin, infrared brightness
+    hair: str         # hair style, one of HAIR
+    hair_color: tuple # hair, visible RGB
+    hair_ir: float    # hair, infrared brightness
+    upper: Garment    # the upper garment
+    lower: Garment    # the lower garment
+    shoes: tuple      # shoes, visible RGB
+    shoes_ir: float   # shoes, infrared brightness
+    bag: str          # bag kind, one of BAGS
+    bag_color: tuple  # bag, visible RGB
+    bag_ir: float     # bag, infrared brightness
+    bag_side: int     # side the bag is carried on, -1 or +1
 
 # %% ../nbs/01_render.ipynb #0ce644f3
 def _hsv(h, s, v)->tuple:
@@ -220,14 +220,14 @@ def world_fingerprint(opts:RenderOpts|None=None # the world's options (None = Re
 @dataclass
 class Camera:
     "One camera: its modality, scene and sensor."
-    cam: int
-    modality: str
-    indoor: bool
+    cam: int         # camera number (as in the layout)
+    modality: str    # 'visible' or 'infrared'
+    indoor: bool     # indoor scene (infrared: a brighter background)
     cast: tuple      # RGB gains (visible; 1, 1, 1 in infrared)
     exposure: float  # brightness factor (visible) / gain (infrared)
-    wall: tuple
-    floor: tuple
-    accent: tuple    # scene colours (infrared: grey levels, wall = the dark background level)
+    wall: tuple      # wall colour (infrared: a grey level, the dark background's)
+    floor: tuple     # floor colour (infrared: a grey level)
+    accent: tuple    # colour of some clutter objects (visible only)
     horizon: float   # typical floor line, fraction of the height
     blur: float      # blur sigma in pixels at 128 px height
     noise: float     # noise std on the 0..1 scale
