@@ -62,10 +62,10 @@ def dist_env()->dict|None:
 @dataclass
 class DistContext:
     "Where this process stands: rank, world size, local rank, its device, and whether it created the group."
-    rank:int=0
-    world:int=1
-    local_rank:int=0
-    device:torch.device|None=None
+    rank:int=0                        # this process's rank in the group
+    world:int=1                       # processes in the group
+    local_rank:int=0                  # its rank on this machine (its GPU under torchrun)
+    device:torch.device|None=None     # the device this process trains on
     owned:bool=False                  # True if `init_distributed` created the group (and `close` should destroy it)
 
     @property

@@ -112,10 +112,12 @@ def _is_show_doc_only(src:str)->bool:
                               and getattr(s.value.func, 'id', None) == 'show_doc' for s in body)
 
 def rhythm(cells:list, window:int=WINDOW)->tuple:
-    """(exercised, definitions) of a notebook: each public name an `#| export` cell defines, and whether one of the
-    next `window` code cells after its cell that is not an `#| export` cell refers to it (by name or as an attribute).
-    `show_doc`-only cells are passed over without counting; an `#| export` cell counts toward the window but does
-    not exercise; a mention inside `show_doc(...)` does not count; markdown cells are not counted."""
+    """(exercised, definitions) of a notebook, fastcore's rhythm (after each definition its example or test): each
+    public name an `#| export` cell defines (a top-level function or class, or a module-level name it assigns, not
+    starting with `_`), and whether one of the next `window` code cells after that cell refers to it (by name, or as an
+    attribute) in a cell that is not itself an `#| export` cell. Cells holding only `show_doc(...)` calls are passed
+    over without counting; every other code cell counts toward the window (an `#| export` cell, or a `#| hide` one,
+    counts but does not exercise); a mention inside `show_doc(...)` does not count; markdown cells do not count."""
     code = [(''.join(c['source']), c) for c in cells if c['cell_type'] == 'code']
     code = [s for s, c in code if not _is_show_doc_only(s)]
     exported = [s.startswith('#| export') for s in code]
@@ -135,9 +137,6 @@ def rhythm_table()->dict:
         seen, defs = rhythm(cells)
         out[p.name] = (len(seen), len(defs), len(seen) / len(defs) if defs else 1.)
     return out
-
-if __name__ == '__main__':
-    for k, (a, b, r) in rhythm_table().items(): print(f'{k:28} {a:3}/{b:3} {r:6.0%}')
 
 # Notebooks other workers were restructuring when these tests came (issue 23); the lead brings them to the bar.
 LATER = {'00_data', '00b_datacheck', '01a_synthetic', '05a_warmstart', '07_runs', '08_train', '10_pseudo', '10b_adca',
@@ -190,3 +189,6 @@ def test_dated_measurements_found():
                                {'cell_type': 'code', 'source': '# 3 ms'}]) == ['2026-12-07', 'Dec 2026', '5 ms',
                                                                                  '10 times slower', '1.5 minutes']
     assert dated_measurements([md('6 epochs of 22 batches × 8 identities at 64 × 32, 0.1× the rate, Eq. 4')]) == []
+
+if __name__ == '__main__':   # `python tests/test_package.py`: the rhythm of each module notebook
+    for k, (a, b, r) in rhythm_table().items(): print(f'{k:28} {a:3}/{b:3} {r:6.0%}')
