@@ -1,5 +1,6 @@
-"""The experiment notebooks as papermill runs them: every one checks its own parameters, and a mistyped `-p` name stops
-the run at that check, naming the closest parameter, before any data is read or a run is trained."""
+"""The experiment notebooks as papermill runs them: every one opens with `setup_experiment`, which checks its
+parameters, and a mistyped `-p` name stops the run at that check, naming the closest parameter, before any data is read
+or a run is trained."""
 import ast, json, os, subprocess, sys
 from pathlib import Path
 import pytest
@@ -23,14 +24,20 @@ def test_there_are_experiment_notebooks():
 
 @pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
 def test_each_experiment_checks_exactly_its_parameters(path):
-    """The cell after `parameters` starts with `check_parameters(globals(), ...)` naming exactly the parameters cell's
-    names."""
+    """The cell after `parameters` opens the notebook with `setup_experiment(globals())`, which takes as the notebook's
+    parameters exactly the parameters cell's names (read from the kernel's history as papermill leaves it, its injected
+    cell between), and has a check for each."""
+    from otla_nb.experiments import notebook_parameters, PARAMETER_CHECKS
     cells = _cells(path)
     i = next(k for k, c in enumerate(cells) if 'parameters' in c['metadata'].get('tags', []))
-    call = next(n.value for n in ast.parse(''.join(cells[i + 1]['source'])).body
-                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-                and getattr(n.value.func, 'id', '') == 'check_parameters')
-    assert call.args[1].value.split() == _parameter_names(path)
+    params, opening = ''.join(cells[i]['source']), ''.join(cells[i + 1]['source'])
+    call = next(n for n in ast.walk(ast.parse(opening))
+                if isinstance(n, ast.Call) and getattr(n.func, 'id', '') == 'setup_experiment')
+    assert getattr(call.args[0].func, 'id', '') == 'globals'
+    history = ['', params, '# Parameters\nepochs = 3\n', opening]
+    assert notebook_parameters({'In': history}) == _parameter_names(path)
+    assert not params.lstrip().startswith('# Parameters')     # papermill's injected cell opens so
+    assert set(_parameter_names(path)) <= set(PARAMETER_CHECKS), set(_parameter_names(path)) - set(PARAMETER_CHECKS)
 
 
 @pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
@@ -98,13 +105,14 @@ def test_a_negative_seed_stops_the_run(tmp_path, path):
     assert not made
 
 
-def test_failed_quick_run_leaves_no_smoke_folder(tmp_path):
-    """A quick (test-mode) notebook that fails before its last cell (`cleanup_smoke()`) still removes its scratch folder
-    `otla-smoke-*`: papermill stops at the failing cell and shuts the kernel down, and the folder goes as it exits."""
+def test_failed_quick_run_leaves_no_quick_folder(tmp_path):
+    """A quick (test-mode) notebook that fails before its last cell (`cleanup_quick()`) still removes its scratch folder
+    `otla-quick-*`: papermill stops at the failing cell and shuts the kernel down, and the folder goes as it exits."""
     pytest.importorskip('papermill')
-    cells = ["from otla_nb.experiments import smoke_overrides\nprint(smoke_overrides()['data_root'])",
+    cells = ["dataset = 'synthetic'",
+             "from otla_nb.experiments import setup_experiment\nbase, out = setup_experiment(globals())\nprint(out)",
              "raise RuntimeError('a cell fails')",
-             "from otla_nb.experiments import cleanup_smoke\ncleanup_smoke()"]
+             "from otla_nb.experiments import cleanup_quick\ncleanup_quick()"]
     nb = {'cells': [{'cell_type': 'code', 'metadata': {}, 'execution_count': None, 'outputs': [], 'source': s}
                     for s in cells],
           'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}},
@@ -115,7 +123,7 @@ def test_failed_quick_run_leaves_no_smoke_folder(tmp_path):
     r = subprocess.run([sys.executable, '-m', 'papermill', str(src), str(out)], capture_output=True, text=True,
                        timeout=600, env=dict(os.environ, TMPDIR=str(tmpdir), IN_TEST='1'))
     assert r.returncode != 0 and 'a cell fails' in r.stdout + r.stderr, r.stdout[-3000:] + r.stderr[-3000:]
-    first = next(c for c in json.loads(out.read_text())['cells'] if 'smoke_overrides' in ''.join(c['source']))
-    made = Path(''.join(first['outputs'][0]['text']).strip()).parent
-    assert made.parent == tmpdir and made.name.startswith('otla-smoke-')    # made where TMPDIR says...
-    assert not list(tmpdir.glob('otla-smoke-*'))                              # ...and gone
+    first = next(c for c in json.loads(out.read_text())['cells'] if 'setup_experiment' in ''.join(c['source']))
+    made = Path(''.join(first['outputs'][0]['text']).strip()).parent       # out_dir is `<scratch>/runs`
+    assert made.parent == tmpdir and made.name.startswith('otla-quick-')    # made where TMPDIR says...
+    assert not list(tmpdir.glob('otla-quick-*'))                              # ...and gone
