@@ -32,7 +32,7 @@ from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
 __all__ = ['SETTINGS', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config', 'tiny_overrides',
-           'EpochPlan', 'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'train_data', 'load_run', 'cached_fit']
+           'train_data', 'EpochPlan', 'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -169,6 +169,27 @@ def tiny_overrides(root # scratch folder: the tiny world and the image caches go
                 epochs=2, max_batches=2, trials=2, progress=False, pretrained=False,
                 n_ids=4,   # the tiny world has 6 training identities
                 amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU
+
+# %% ../nbs/08_train.ipynb #b44a6542
+def train_data(cfg:TrainConfig, # its dataset, data_root, data_kw, img_h, img_w, setting, visible_labels, caches
+               device           # where the image tensors go
+              )->TrainData:
+    "`otla_nb.build.prepare_data` for a configuration: its data set at its image size, with its setting's labels."
+    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
+    labels_file = cfg.visible_labels if cfg.setting == 'unsupervised' else None
+    return prepare_data(ds, (cfg.img_h, cfg.img_w), device, labels_file, cfg.cache_dir, cfg.workers, cfg.progress)
+
+# %% ../nbs/08_train.ipynb #ed2b1b61
+def _model(cfg:TrainConfig, n_classes:int, device)->DEN:
+    "The run's model: `build_model` with its warm start resolved and channels_last where that switch applies."
+    return build_model(n_classes, cfg.arch, resolve_pretrained(cfg), device, use_grl=cfg.use_grl, seed=cfg.seed,
+                       channels_last=fast_path_on(cfg, device, 'channels_last'), compile=cfg.compile)
+
+# %% ../nbs/08_train.ipynb #64e96b11
+def _optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
+    "The run's optimiser: `build_optimizer` with its rates, and fused Adam where that switch applies."
+    return build_optimizer(model, cfg.lr, cfg.backbone_lr_mult, cfg.weight_decay,
+                           fused=fast_path_on(cfg, next(model.parameters()).device, 'fused_adam'))
 
 # %% ../nbs/08_train.ipynb #fd8c0775
 SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
@@ -347,27 +368,6 @@ def check_run(cfg:TrainConfig):
     elif isinstance(p, str) and p != 'synthetic' and not Path(p).is_file():
         raise FileNotFoundError(f"pretrained={p!r}: no such weights file; "
                                 "expected a torchvision ResNet .pth, True, False or 'synthetic'")
-
-# %% ../nbs/08_train.ipynb #b44a6542
-def train_data(cfg:TrainConfig, # its dataset, data_root, data_kw, img_h, img_w, setting, visible_labels, caches
-               device           # where the image tensors go
-              )->TrainData:
-    "`otla_nb.build.prepare_data` for a configuration: its data set at its image size, with its setting's labels."
-    ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
-    labels_file = cfg.visible_labels if cfg.setting == 'unsupervised' else None
-    return prepare_data(ds, (cfg.img_h, cfg.img_w), device, labels_file, cfg.cache_dir, cfg.workers, cfg.progress)
-
-# %% ../nbs/08_train.ipynb #ed2b1b61
-def _model(cfg:TrainConfig, n_classes:int, device)->DEN:
-    "The run's model: `build_model` with its warm start resolved and channels_last where that switch applies."
-    return build_model(n_classes, cfg.arch, resolve_pretrained(cfg), device, use_grl=cfg.use_grl, seed=cfg.seed,
-                       channels_last=fast_path_on(cfg, device, 'channels_last'), compile=cfg.compile)
-
-# %% ../nbs/08_train.ipynb #64e96b11
-def _optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
-    "The run's optimiser: `build_optimizer` with its rates, and fused Adam where that switch applies."
-    return build_optimizer(model, cfg.lr, cfg.backbone_lr_mult, cfg.weight_decay,
-                           fused=fast_path_on(cfg, next(model.parameters()).device, 'fused_adam'))
 
 # %% ../nbs/08_train.ipynb #84587643
 def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
