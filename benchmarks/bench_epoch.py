@@ -34,8 +34,9 @@ from otla_nb.otla import sinkhorn_assign
 from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.evaluate import TestSpec, evaluate
 from otla_nb.losses import Losses
-from otla_nb.train import (build_model, build_optimizer, epoch_plan, make_config, predict,
-                           prepare_data, tiny_overrides, train_epoch, _batch_inputs)
+from otla_nb.predict import PredictSpec, predict
+from otla_nb.train import (epoch_plan, make_config, train_data, tiny_overrides, train_epoch, _batch_inputs, _model,
+                           _optimizer)
 from otla_nb.device import native_bf16, autocast
 from benchkit import AUTO, BEFORE, competing, compile_blocker, cpu_model   # the script's folder is on sys.path
 
@@ -64,7 +65,7 @@ def matmul_rate(dtype, n:int=2048, repeats:int=5)->float:
 def step_flops(cfg, data)->float:
     "Floating-point operations of one training step's forward and backward (torch's FLOP counter)."
     torch.manual_seed(0)
-    model, losses = build_model(cfg, data.n_classes, CPU), Losses(cfg)
+    model, losses = _model(cfg, data.n_classes, CPU), Losses(cfg)
     batches = list(itertools.islice(_sampler(cfg, data), 1))
     plan = epoch_plan(batches, [0], 1, data, cfg, {0: torch.Generator().manual_seed(0)}, CPU)
     x, y_v, y_r = _batch_inputs(plan, 0, 0, data, cfg, CPU)
@@ -77,8 +78,8 @@ def step_flops(cfg, data)->float:
 def breakdown(cfg, data, steps:int)->dict:
     "Seconds per step of each phase of a training step, and of the epoch's own work."
     torch.manual_seed(0)
-    model, losses = build_model(cfg, data.n_classes, CPU), Losses(cfg)
-    opt = build_optimizer(model, cfg)
+    model, losses = _model(cfg, data.n_classes, CPU), Losses(cfg)
+    opt = _optimizer(model, cfg)
     sampler = _sampler(cfg, data)
     batches = list(itertools.islice(sampler, steps + 1))
     t_plan, plan = _clock(lambda: epoch_plan(batches, [0], 1, data, cfg, {0: torch.Generator().manual_seed(0)}, CPU))
@@ -98,8 +99,9 @@ def breakdown(cfg, data, steps:int)->dict:
         t4 = time.perf_counter()
         if b:   # the first step warms up
             for k, dt in zip(acc, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)): acc[k] += dt / steps
-    predict(model, data.ir_images[:cfg.test_batch], cfg, CPU)
-    t_pred, probs = _clock(lambda: predict(model, data.ir_images, cfg, CPU))
+    spec = PredictSpec.of(cfg)
+    predict(model, data.ir_images[:cfg.test_batch], spec, CPU)
+    t_pred, probs = _clock(lambda: predict(model, data.ir_images, spec, CPU))
     sinkhorn_assign(probs, cfg.delta)
     t_otla, _ = _clock(lambda: sinkhorn_assign(probs, cfg.delta))
     evaluate(model, data.dataset, TestSpec.of(cfg), CPU)                      # builds the test caches
@@ -153,13 +155,13 @@ def time_lever(cfg, data, steps:int, threads)->tuple:
     if threads: torch.set_num_threads(threads)
     try:
         torch.manual_seed(0)
-        model = build_model(cfg, data.n_classes, CPU)
+        model = _model(cfg, data.n_classes, CPU)
         fwd = torch.compile(model) if cfg.compile else model
-        opt, losses, sampler = build_optimizer(model, cfg), Losses(cfg), _sampler(cfg, data)
+        opt, losses, sampler = _optimizer(model, cfg), Losses(cfg), _sampler(cfg, data)
         warm = dataclasses.replace(cfg, max_batches=3)
-        t_warm, _ = _clock(lambda: train_epoch(model, opt, sampler, data, losses, warm, 0, 0, CPU, fwd=fwd))
-        t, (_, st) = _clock(lambda: train_epoch(model, opt, sampler, data, losses,
-                                                dataclasses.replace(cfg, max_batches=steps), 1, 0, CPU, fwd=fwd))
+        t_warm, _ = _clock(lambda: train_epoch(model, opt, sampler, data, losses, warm, 0, 0, CPU, forward_model=fwd))
+        t, (_, st) = _clock(lambda: train_epoch(model, opt, sampler, data, losses, dataclasses.replace(
+            cfg, max_batches=steps), 1, 0, CPU, forward_model=fwd))
         return 1e3 * t / st['batches'], t_warm
     finally: torch.set_num_threads(saved)
 
@@ -185,7 +187,7 @@ def main():
         base = make_config('synthetic', **kw)
         steps = 2 if args.quick else args.steps
         args.rounds = 1 if args.quick else args.rounds
-        data = prepare_data(base, CPU)
+        data = train_data(base, CPU)
         stack.enter_context(competing(args.load, 3600.))
         print(f"{args.load} competing processes; {cpu_model()}, {os.cpu_count()} CPUs, "
               f"{torch.get_num_threads()} torch threads, "

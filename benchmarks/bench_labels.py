@@ -16,7 +16,8 @@ import numpy as np
 import torch
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.transforms import test_transform
-from otla_nb.train import fit, load_run, make_config, ot_logits, predict, prepare_data, tiny_overrides
+from otla_nb.predict import PredictSpec, ot_logits, predict
+from otla_nb.train import fit, load_run, make_config, train_data, tiny_overrides
 from benchkit import cpu_model   # the script's folder is on sys.path
 
 
@@ -35,7 +36,8 @@ def infrared_bn(model, images, cfg, batch:int=64):
         b.reset_running_stats()
         b.momentum = None
     m.train()
-    for s in range(0, len(images), batch): ot_logits(m, test_transform(images[s:s + batch]), cfg, torch.device('cpu'))
+    spec = PredictSpec.of(cfg)
+    for s in range(0, len(images), batch): ot_logits(m, test_transform(images[s:s + batch]), spec, torch.device('cpu'))
     return m.eval()
 
 
@@ -56,13 +58,14 @@ def main():
     print('|---' * (6 + len(args.deltas)) + '|---|')
     for d in args.runs:
         run = load_run(d)
-        cfg, data = run.config, prepare_data(run.config, torch.device('cpu'))
-        p = predict(run.model, data.ir_images, cfg, torch.device('cpu'))
+        cfg, data = run.config, train_data(run.config, torch.device('cpu'))
+        spec = PredictSpec.of(cfg)
+        p = predict(run.model, data.ir_images, spec, torch.device('cpu'))
         truth, n = data.ir_true, data.n_classes
         ent = float(-(p * p.clamp_min(1e-12).log()).sum(1).mean())
         cells = [score(run.bank.labels.numpy(), truth, n), score(p.argmax(1).numpy(), truth, n)]
         cells += [score(sinkhorn_assign(p, delta).numpy(), truth, n) for delta in args.deltas]
-        q = predict(infrared_bn(run.model, data.ir_images, cfg), data.ir_images, cfg, torch.device('cpu'))
+        q = predict(infrared_bn(run.model, data.ir_images, cfg), data.ir_images, spec, torch.device('cpu'))
         cells += [score(q.argmax(1).numpy(), truth, n), score(sinkhorn_assign(q, 25.).numpy(), truth, n)]
         sw = ', '.join(k for k in ('use_grl', 'use_pal', 'use_otla') if getattr(cfg, k)) or 'none'
         top = float(p.max(1).values.mean())

@@ -31,7 +31,9 @@ from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.transforms import IMAGENET_MEAN, IMAGENET_STD
 from otla_nb.otla import LabelBank
 from otla_nb.losses import Losses
-from otla_nb.train import TrainConfig, TrainData, build_model, build_optimizer, train_epoch, assign_labels
+from otla_nb.build import TrainData
+from otla_nb.predict import PredictSpec, assign_labels
+from otla_nb.train import TrainConfig, train_epoch, _model, _optimizer
 from otla_nb.model import grl_coeff
 from benchkit import sync, device_name   # the script's folder is on sys.path
 
@@ -60,8 +62,8 @@ def config(args, device, **kw):
 def bench_ours(args, data, device, n_ids=4):
     "Seconds per batch of `train_epoch` (after warm-up) and seconds of one OTLA step (prediction pass + Sinkhorn)."
     cfg = config(args, device, n_ids=n_ids, max_batches=args.warmup)
-    model, losses = build_model(cfg, data.n_classes, device), Losses(cfg)
-    opt = build_optimizer(model, cfg)
+    model, losses = _model(cfg, data.n_classes, device), Losses(cfg)
+    opt = _optimizer(model, cfg)
     sampler = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
     step, _ = train_epoch(model, opt, sampler, data, losses, cfg, 0, 0, device)          # warm-up (and compilation)
     cfg.max_batches = args.steps
@@ -71,10 +73,11 @@ def bench_ours(args, data, device, n_ids=4):
     sync(device)
     t_batch = (time.perf_counter() - t) / stats['batches']
     bank = LabelBank(len(data.ir_true), data.n_classes, device=device)
-    assign_labels(model, data, bank, cfg, device)                                          # warm-up
+    spec = PredictSpec.of(cfg)
+    assign_labels(model, data.ir_images, bank, spec, device, ir_true=data.ir_true)                     # warm-up
     sync(device)
     t = time.perf_counter()
-    rec = assign_labels(model, data, bank, cfg, device)
+    rec = assign_labels(model, data.ir_images, bank, spec, device, ir_true=data.ir_true)
     sync(device)
     return t_batch, time.perf_counter() - t, rec['otla_time'], len(sampler)
 
@@ -108,7 +111,7 @@ def bench_reference(args, data_np, device, n_ids=4):
     step."""
     vis, ir, vis_lab, n_classes = data_np
     cfg = config(args, device, n_ids=n_ids, amp=False, channels_last=False, compile=False)
-    model, losses = build_model(cfg, n_classes, device), Losses(cfg)
+    model, losses = _model(cfg, n_classes, device), Losses(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sampler = CrossModalIdentitySampler(vis_lab, len(ir), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
     batches = ref_batches(sampler, cfg.n_ir, args.warmup + args.steps)
@@ -140,8 +143,8 @@ def peak_memory(args, data, device, ids):
         torch.cuda.reset_peak_memory_stats(device)
         base = torch.cuda.memory_allocated(device)
         cfg = config(args, device, n_ids=n, max_batches=2)
-        model, losses = build_model(cfg, data.n_classes, device), Losses(cfg)
-        opt = build_optimizer(model, cfg)
+        model, losses = _model(cfg, data.n_classes, device), Losses(cfg)
+        opt = _optimizer(model, cfg)
         sampler = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), n, cfg.n_vis, cfg.n_ir, seed=0)
         try:
             train_epoch(model, opt, sampler, data, losses, cfg, 0, 0, device)

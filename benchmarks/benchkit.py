@@ -61,7 +61,7 @@ def supervised_grid(cfgs:list, jobs:int, what:str)->list:
     """Train (or reuse) the (config, name) runs of a calibration grid in `jobs` processes of one torch thread, the
     synthetic warm start first and apart from their clock; print the machine line; return the runs."""
     from otla_nb.experiments import fit_all
-    from otla_nb.train import resolve_pretrained
+    from otla_nb.build import resolve_pretrained
     t = time.perf_counter()
     warm = next((c for c, _ in cfgs if c.pretrained == 'synthetic'), None)
     if warm is not None: resolve_pretrained(warm)

@@ -40,8 +40,8 @@ from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.losses import Losses   # noqa: E402
-from otla_nb.train import (build_model, build_optimizer, fit, load_run, make_config,   # noqa: E402
-                           prepare_data, tiny_overrides, train_epoch)
+from otla_nb.train import (fit, load_run, make_config, train_data, tiny_overrides, train_epoch,   # noqa: E402
+                           _model, _optimizer)
 from otla_nb.evaluate import TestSpec, evaluate, extract, test_sets   # noqa: E402
 from otla_nb.device import StepTrap   # noqa: E402
 from otla_nb.runs import read_history   # noqa: E402
@@ -160,11 +160,11 @@ class StepGuard:
 
 
 def _epoch(cfg, data, init, device, guard=None):
-    model = build_model(cfg, data.n_classes, device)
+    model = _model(cfg, data.n_classes, device)
     model.load_state_dict(init)
     s = CrossModalIdentitySampler(data.vis_labels, len(data.ir_true), cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=0)
     t = time.perf_counter()
-    _, st = train_epoch(model, build_optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device, guard=guard)
+    _, st = train_epoch(model, _optimizer(model, cfg), s, data, Losses(cfg), cfg, 0, 0, device, guard=guard)
     st['wall'] = time.perf_counter() - t
     return model, st
 
@@ -184,9 +184,9 @@ def _precision_setup(args):
     "The tiny world's float32 configuration, its data on the device, initial weights (seeded: a child gets them too)."
     tiny_world(args.work)
     fp32 = tiny_config(args, args.work, amp='never', channels_last='never', fused_adam='never')
-    data = prepare_data(fp32, args.device)
+    data = train_data(fp32, args.device)
     torch.manual_seed(0)
-    init = {k: v.clone() for k, v in build_model(fp32, data.n_classes, args.device).state_dict().items()}
+    init = {k: v.clone() for k, v in _model(fp32, data.n_classes, args.device).state_dict().items()}
     return fp32, data, init
 
 

@@ -21,7 +21,8 @@ from .device import resolve_device, fast_path_on, autocast, in_memory_format
 from .labels import load_labels
 from .evaluate import TestSpec, evaluate
 from .runs import run_inputs, run_key, check_same_inputs
-from .train import TrainConfig, Run, check_reals, prepare_data, resolve_pretrained, fit
+from .build import resolve_pretrained
+from .train import TrainConfig, Run, check_reals, train_data, fit
 from .cluster import jaccard_graph, dbscan, cluster_metrics
 from .pseudo import identity_batch
 from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clusters, aggregate_memories
@@ -101,7 +102,7 @@ class ADCAConfig:
 # %% ../nbs/10b_adca.ipynb #1697b755
 def train_view(cfg:ADCAConfig)->TrainConfig:
     ("The `TrainConfig` that reads and tests the same data as `cfg` "
-     "(for `prepare_data`, `evaluate` and the synthetic warm start).")
+     "(for `train_data`, `evaluate` and the synthetic warm start).")
     keep = ('dataset', 'data_root', 'data_kw', 'arch', 'pretrained', 'img_h', 'img_w', 'device', 'amp', 'channels_last',
             'fused_adam', 'seed', 'trials', 'test_batch', 'workers', 'cache_dir', 'progress', 'out_dir')
     return TrainConfig(**{k: getattr(cfg, k) for k in keep})
@@ -274,7 +275,7 @@ def _fit_adca(cfg:ADCAConfig, resume:bool, stop_after:int|None)->Run:
     out, device, view = Path(cfg.out_dir), resolve_device(cfg.device), train_view(cfg)
     check_new_run(out, resume)
     rng, gen = np.random.default_rng(cfg.seed), torch.Generator().manual_seed(cfg.seed)
-    data = prepare_data(view, device)
+    data = train_data(view, device)
     pretrained = resolve_pretrained(view)
     torch.manual_seed(cfg.seed)
     model = DEN(1, arch=cfg.arch, pretrained=pretrained, modality_classifier=False).to(device)

@@ -15,7 +15,8 @@ from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_proto
 from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
 from .device import resolve_device
-from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
+from .build import resolve_pretrained
+from .train import PRESETS, TrainConfig, make_config, load_run, train_data
 from .runs import run_key
 from .train import tiny_overrides, cached_fit
 from .evaluate import TestSpec, extract
@@ -225,7 +226,7 @@ def _prepare_shared(cfgs:list):
                        default=str)
         if k in seen: continue
         seen.add(k)
-        prepare_data(c, torch.device('cpu'))
+        train_data(c, torch.device('cpu'))
         resolve_pretrained(c)
 
 # %% ../nbs/11_experiments.ipynb #07be3be7
@@ -360,7 +361,7 @@ def attention_batches(run, n:int=2, seed:int=0)->list:
      "for `n` random training batches of a run.")
     cfg = run.config
     device = resolve_device(cfg.device)
-    data = prepare_data(TrainConfig.from_dict({**cfg.to_dict(), 'progress': False}), device)
+    data = train_data(TrainConfig.from_dict({**cfg.to_dict(), 'progress': False}), device)
     model = run.model.to(device).eval()
     sampler = CrossModalIdentitySampler(data.vis_labels, data.ir_true, cfg.n_ids, cfg.n_vis, cfg.n_ir, seed=seed)
     pal, gen, out = PredictionAlignmentLoss(cfg.lambda_vr, cfg.lambda_rv), torch.Generator().manual_seed(seed), []

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
-import contextlib, dataclasses, itertools, json, math, os, time, warnings
+import contextlib, dataclasses, itertools, json, math, os, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -14,31 +14,28 @@ from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
-from .device import (FAST_PATHS, _fast_path, check_device, fast_path_on, autocast,
-                            in_memory_format)
-from .transforms import train_transform, test_transform, augment_draws, norm_constants
-from .labels import load_labels
+from .device import FAST_PATHS, _fast_path, check_device, fast_path_on, autocast, in_memory_format
+from .transforms import train_transform, augment_draws, norm_constants
 from .sampler import CrossModalIdentitySampler
 from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
-from .warmstart import warm_start, warm_start_config
 from .otla import LabelBank
 from .losses import Losses
-from .evaluate import TestSpec, bnneck_features, test_sets, evaluate
+from .evaluate import TestSpec, test_sets, evaluate
 from .runs import (write_json, read_history, load_checkpoint, claim_run_dir,
                           check_new_run, run_inputs, run_key, check_same_inputs, open_run_dir, save_epoch)
-from .distributed import (DistContext, init_distributed, local_shards, shard_batch, chunk_bounds, gather_rows,
-                                 all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
+from .distributed import (DistContext, init_distributed, local_shards, shard_batch, all_reduce_mean,
+                                 broadcast_object, wrap_ddp, no_sync)
+from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained, build_model, build_optimizer,
+                           set_lr)
+from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config',
-           'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model',
-           'build_optimizer', 'set_lr', 'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'EpochPlan',
-           'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
+__all__ = ['SETTINGS', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config', 'tiny_overrides',
+           'train_data', 'EpochPlan', 'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
-PREDICT_MODES = ('eval', 'reference')
 
 # %% ../nbs/08_train.ipynb #04938396
 def check_reals(obj,                # a configuration (any object with the named attributes)
@@ -127,7 +124,7 @@ class TrainConfig:
             raise ValueError(f"seed={self.seed!r}: expected a non-negative integer")
         if self.n_ids < 2:
             raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
-        if self.shards is not None: n_shards(self, 1)
+        if self.shards is not None: n_shards(self.n_ids, self.shards, 1)
         check_reals(self, positive=('lr', 'delta', 'grl_max_iter'),
                     nonneg=('backbone_lr_mult', 'weight_decay', 'grl_tau', 'margin', 'w_ce_v', 'w_tri_v', 'w_ce_r',
                             'w_tri_r', 'lambda_d', 'lambda_a', 'lambda_vr', 'lambda_rv'))
@@ -173,182 +170,26 @@ def tiny_overrides(root # scratch folder: the tiny world and the image caches go
                 n_ids=4,   # the tiny world has 6 training identities
                 amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU
 
-# %% ../nbs/08_train.ipynb #9e5262d5
-def n_shards(cfg:TrainConfig, # its n_ids and shards
-             world:int=1       # number of processes
-            )->int:            # shards per global batch
-    "Shards per global batch: `cfg.shards`, or one per process; checked against `n_ids` and the world size."
-    s = world if cfg.shards is None else int(cfg.shards)
-    if s < 1 or s % world:
-        raise ValueError(f"shards={cfg.shards}: expected a positive multiple of the {world} processes")
-    if cfg.n_ids % s or cfg.n_ids // s < 2:
-        raise ValueError(f"shards={s}: n_ids={cfg.n_ids} must split into shards of at least 2 whole identities "
-                         "(the triplet loss needs 2)")
-    return s
-
-# %% ../nbs/08_train.ipynb #3293b180
-def lr_at(epoch:int,        # 0-based epoch
-          cfg:TrainConfig   # its lr, warmup_epochs, milestones
-         )->float:          # learning rate of the new heads in that epoch
-    "Warm-up then step decay (×0.1 at each milestone), as in the reference."
-    if epoch < cfg.warmup_epochs: return cfg.lr * (epoch + 1) / cfg.warmup_epochs
-    return cfg.lr * 0.1 ** sum(epoch >= m for m in cfg.milestones)
-
-# %% ../nbs/08_train.ipynb #310d6625
-@dataclass
-class TrainData:
-    "Training tensors and labels for one run."
-    vis_images:Tensor                     # uint8 (N_v, H, W, 3) visible training images, on the training device
-    ir_images:Tensor                      # uint8 (N_r, H, W, 3) infrared training images, on the training device
-    vis_labels:np.ndarray                 # (N_v,) labels the visible losses use (-1 = outlier)
-    ir_true:np.ndarray                    # (N_r,) true relabelled infrared ids
-    vis_true:np.ndarray                   # (N_v,) true relabelled visible ids
-    n_classes:int                         # classifier width
-    dataset:object                        # the `otla_nb.data.Dataset`
-
-# %% ../nbs/08_train.ipynb #e245316d
-def prepare_data(cfg:TrainConfig, device)->TrainData:
-    "Load the data set, cache its training images at the training size and put them on `device`."
+# %% ../nbs/08_train.ipynb #b44a6542
+def train_data(cfg:TrainConfig, # its dataset, data_root, data_kw, img_h, img_w, setting, visible_labels, caches
+               device           # where the image tensors go
+              )->TrainData:
+    "`otla_nb.build.prepare_data` for a configuration: its data set at its image size, with its setting's labels."
     ds = load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw)
-    vis, ir = ds.records('train', VISIBLE), ds.records('train', INFRARED)
-    if not vis or not ir: raise ValueError(f"{cfg.dataset}: the training split needs both visible and infrared images")
-    vis_true = np.array([r.pid for r in vis], dtype=np.int64)
-    ir_true = np.array([r.pid for r in ir], dtype=np.int64)
-    # before any image is read
-    labels = load_labels(cfg.visible_labels, len(vis)) if cfg.setting == 'unsupervised' else vis_true
-    size, kw = (cfg.img_h, cfg.img_w), dict(cache_dir=cfg.cache_dir, workers=cfg.workers, progress=cfg.progress)
-    vis_u8 = ds.images('train', VISIBLE, size, **kw).to_tensor(device)
-    ir_u8 = ds.images('train', INFRARED, size, **kw).to_tensor(device)
-    return TrainData(vis_u8, ir_u8, labels, ir_true, vis_true, int(labels.max()) + 1, ds)
+    labels_file = cfg.visible_labels if cfg.setting == 'unsupervised' else None
+    return prepare_data(ds, (cfg.img_h, cfg.img_w), device, labels_file, cfg.cache_dir, cfg.workers, cfg.progress)
 
-# %% ../nbs/08_train.ipynb #07fd6960
-def resolve_pretrained(cfg:TrainConfig)->bool|str:
-    ("`cfg.pretrained`, with 'synthetic' replaced by the cached warm start's file "
-     "(trained on first use, under `cache_dir`'s parent).")
-    if cfg.pretrained != 'synthetic': return cfg.pretrained
-    root = Path(cfg.cache_dir).parent if cfg.cache_dir else None
-    return str(warm_start(warm_start_config(cfg), root, progress=cfg.progress))
+# %% ../nbs/08_train.ipynb #ed2b1b61
+def _model(cfg:TrainConfig, n_classes:int, device)->DEN:
+    "The run's model: `build_model` with its warm start resolved and channels_last where that switch applies."
+    return build_model(n_classes, cfg.arch, resolve_pretrained(cfg), device, use_grl=cfg.use_grl, seed=cfg.seed,
+                       channels_last=fast_path_on(cfg, device, 'channels_last'), compile=cfg.compile)
 
-# %% ../nbs/08_train.ipynb #b56cd492
-def build_model(cfg:TrainConfig, n_classes:int, device)->DEN:
-    ("DEN for this configuration, on `device` "
-     "(channels_last per `cfg.channels_last`, backbone compiled if `cfg.compile`).")
-    pretrained = resolve_pretrained(cfg)
-    torch.manual_seed(cfg.seed)
-    model = DEN(n_classes, arch=cfg.arch, pretrained=pretrained, modality_classifier=cfg.use_grl).to(device)
-    if fast_path_on(cfg, device, 'channels_last'): model = model.to(memory_format=torch.channels_last)
-    # the backbone (stem + 4 stages) as one compiled function; parameter names and checkpoints unchanged
-    if cfg.compile:
-        model.stages = torch.compile(model.stages)
-    return model
-
-# %% ../nbs/08_train.ipynb #6da8b330
-def build_optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
-    "Adam with a backbone group and a head group (the group order `set_lr` relies on)."
-    backbone = [p for m in (model.stem, model.layer1, model.layer2, model.layer3, model.layer4) for p in m.parameters()]
-    ids = {id(p) for p in backbone}
-    heads = [p for p in model.parameters() if id(p) not in ids and p.requires_grad]
-    fused = {'fused': True} if fast_path_on(cfg, next(model.parameters()).device, 'fused_adam') else {}
-    return torch.optim.Adam([{'params': [p for p in backbone if p.requires_grad], 'lr': cfg.lr * cfg.backbone_lr_mult},
-                             {'params': heads, 'lr': cfg.lr}], weight_decay=cfg.weight_decay, **fused)
-
-# %% ../nbs/08_train.ipynb #359be3f6
-def set_lr(opt, lr:float, cfg:TrainConfig):
-    "Apply the epoch's learning rate to both groups."
-    opt.param_groups[0]['lr'] = lr * cfg.backbone_lr_mult
-    opt.param_groups[1]['lr'] = lr
-
-# %% ../nbs/08_train.ipynb #9865be44
-def _acc(pred, true): return None if true is None else float((np.asarray(pred) == np.asarray(true)).mean())
-
-# %% ../nbs/08_train.ipynb #81480eea
-def ot_logits(model:DEN,       # the model (train or eval mode, as the caller set it)
-              x:Tensor,        # (B, 3, H, W) normalised images on the model's device
-              cfg:TrainConfig, # its `amp` and `channels_last`
-              device
-             )->Tensor:        # (B, C) float32 identity logits
-    ("Identity logits for OTLA in float32: "
-     "the backbone under the configured autocast, the BNNeck and classifier in float32.")
-    feat = bnneck_features(model, x, cfg, device)
-    with torch.autocast(device.type, enabled=False): return model.classifier(feat)
-
-# %% ../nbs/08_train.ipynb #7bf1f1aa
-@torch.no_grad()
-def predict(model:DEN, images:Tensor, cfg:TrainConfig, device)->Tensor:
-    "Softmax identity predictions (N, C), float32, for uint8 images, in eval mode (OTLA's default pass)."
-    model.eval()
-    out = []
-    for s in range(0, len(images), cfg.test_batch):
-        out.append(ot_logits(model, test_transform(images[s:s+cfg.test_batch].to(device)), cfg, device).softmax(1))
-    return torch.cat(out)
-
-# %% ../nbs/08_train.ipynb #7dc5ec5e
-@torch.no_grad()
-def predict_reference(model:DEN, data:TrainData, sampler, cfg:TrainConfig, epoch:int, device
-                     )->tuple[Tensor, Tensor]: # (M,) infrared indices the epoch drew (with repeats), (M, C) predictions
-    "The reference's pass: the epoch's infrared draws, augmented, in train mode (BatchNorm on infrared-only batches)."
-    bufs = [b.clone() for b in model.buffers()]          # BN running statistics, restored afterwards
-    was = model.training
-    model.train()
-    # its own stream: training's is untouched
-    gen = torch.Generator().manual_seed(_stream(_epoch_seed(cfg.seed, epoch), SHARD_SLOTS - 1))
-    sampler.set_epoch(epoch)
-    n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
-    idx, out = [], []
-    try:
-        for b, (_, ri, _) in enumerate(sampler):
-            if b >= n: break
-            ri_t = torch.from_numpy(ri).to(device, non_blocking=True)
-            x = train_transform(data.ir_images[ri_t], INFRARED, gen)
-            idx.append(ri_t)
-            out.append(ot_logits(model, x, cfg, device).softmax(1))
-    finally:
-        for b, v in zip(model.buffers(), bufs): b.copy_(v)
-        model.train(was)
-    return torch.cat(idx), torch.cat(out)
-
-# %% ../nbs/08_train.ipynb #bdf211fb
-def assign_labels(model, data:TrainData, bank:LabelBank, cfg:TrainConfig, device, ctx:DistContext|None=None,
-                  sampler=None, # the epoch's sampler (`predict_mode='reference'` replays its draws)
-                  epoch:int=0   # the epoch just trained (0-based)
-                 )->dict:
-    ("Predict the infrared images (`cfg.predict_mode`), assign labels (OTLA or argmax) into `bank`; "
-     "return what was measured.")
-    if cfg.predict_mode == 'reference':
-        if sampler is None:
-            raise ValueError("predict_mode='reference' replays the epoch's draws: pass the epoch's `sampler`")
-        idx, probs = predict_reference(model, data, sampler, cfg, epoch, device)
-    elif ctx is None or not ctx.active:
-        probs = predict(model, data.ir_images, cfg, device)
-        idx = torch.arange(len(probs), device=probs.device)
-    else:   # each rank predicts a block with rank 0's BN statistics; all gather, so every bank is the same
-        broadcast_buffers(model, ctx)
-        n, (a, b) = len(data.ir_images), chunk_bounds(len(data.ir_images), ctx.world, ctx.rank)
-        mine = (predict(model, data.ir_images[a:b], cfg, device) if b > a
-                else torch.zeros(0, data.n_classes, device=device))
-        probs = gather_rows(mine, n, ctx)
-        idx = torch.arange(n, device=probs.device)
-    if not bool(torch.isfinite(probs).all()):
-        raise FloatingPointError(f"epoch {epoch+1}: the model's infrared predictions are not finite: training "
-                                 f"diverged, try a lower lr than {cfg.lr}")
-    bank.add(idx, probs)
-    seen_t = bank.seen
-    seen = seen_t.cpu().numpy()
-    argmax = bank.mean_probs()[seen_t].argmax(1).cpu().numpy()   # of the mean prediction when an image was drawn twice
-    t0 = time.perf_counter()
-    labels = bank.assign(delta=cfg.delta, use_otla=True, allow_missing=cfg.predict_mode == 'reference')
-    if probs.is_cuda: torch.cuda.synchronize()
-    t_otla, info = time.perf_counter() - t0, bank.info
-    if not info['converged']:
-        warnings.warn(f"OTLA stopped after {info['iterations']} Sinkhorn sweeps without converging "
-                      f"(error {info['error']:.3g} > {info['threshold']:.3g}); its labels are those of the last sweep")
-    otla = labels.cpu().numpy()[seen]
-    if not cfg.use_otla: bank.labels[torch.from_numpy(seen)] = torch.from_numpy(argmax)
-    truth, nc = (None if cfg.setting == 'unsupervised' else data.ir_true[seen]), data.n_classes
-    return dict(otla_time=t_otla, otla_iters=int(info['iterations']), otla_converged=bool(info['converged']),
-                ir_seen=float(seen.mean()), ir_acc_otla=_acc(otla, truth), ir_acc_argmax=_acc(argmax, truth),
-                hist_otla=np.bincount(otla, minlength=nc).tolist(),
-                hist_argmax=np.bincount(argmax, minlength=nc).tolist())
+# %% ../nbs/08_train.ipynb #64e96b11
+def _optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
+    "The run's optimiser: `build_optimizer` with its rates, and fused Adam where that switch applies."
+    return build_optimizer(model, cfg.lr, cfg.backbone_lr_mult, cfg.weight_decay,
+                           fused=fast_path_on(cfg, next(model.parameters()).device, 'fused_adam'))
 
 # %% ../nbs/08_train.ipynb #fd8c0775
 SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
@@ -363,6 +204,9 @@ def _stream(seed:int, k:int)->int: return seed * SHARD_SLOTS + k        # the k-
 # %% ../nbs/08_train.ipynb #9b8f94f8
 def _shard_seed(seed:int, epoch:int, b:int, k:int)->int: return _stream(_epoch_seed(seed, epoch) * SEED_STRIDE + b, k)
 
+# %% ../nbs/08_train.ipynb #b649d1d8
+def _reference_seed(seed:int, epoch:int)->int: return _stream(_epoch_seed(seed, epoch), SHARD_SLOTS - 1)   # OTLA's pass
+
 # %% ../nbs/08_train.ipynb #69dcaeee
 class EpochPlan(NamedTuple):
     "An epoch's inputs on the device, one row per (step, shard): image indices and labels, augmentation draws."
@@ -374,17 +218,18 @@ class EpochPlan(NamedTuple):
 # %% ../nbs/08_train.ipynb #8b7db092
 def epoch_plan(batches:list,      # the sampler's (vi, ri, pids) for each step of the epoch
                shards:list,       # the shards this process trains, in order
-               S:int,             # shards per step in all
-               data:TrainData, cfg:TrainConfig,
+               step_shards:int,   # shards per step in all (over every process)
+               data:TrainData,    # the training data (`train_data`)
+               cfg:TrainConfig,   # its n_ir and setting
                gens:dict,         # shard -> its augmentation generator (CPU)
-               device
+               device             # where the plan goes
               )->EpochPlan:
     ("Every step's indices, labels and augmentation draws, made on the host in the order the steps use them and "
      "copied to `device` at once (from pinned memory on a GPU), so that no training step copies from the host.")
     ints, draws = [], []
     for vi, ri, pids in batches:
         for k in shards:
-            v, r, p = shard_batch(vi, ri, pids, k, S)
+            v, r, p = shard_batch(vi, ri, pids, k, step_shards)
             y_r = np.repeat(p, cfg.n_ir) if cfg.setting != 'supervised' else data.ir_true[r]
             ints.append(np.concatenate([v, r, data.vis_labels[v], y_r]))
             draws.append(torch.cat([augment_draws(len(v), VISIBLE, gens[k]), augment_draws(len(r), INFRARED, gens[k])]))
@@ -406,41 +251,43 @@ def _batch_inputs(plan:EpochPlan, b:int, j:int, data:TrainData, cfg:TrainConfig,
 # %% ../nbs/08_train.ipynb #69ff939d
 def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainConfig, epoch:int, step:int, device,
                 ctx:DistContext|None=None, # the process group (None: one process)
-                fwd=None,                  # the module for training forwards (DDP/compiled wrapper); None: `model`
+                forward_model=None,        # the module training forwards go through (the DDP wrapper); None: `model`
                 guard=None                 # a context manager factory entered around each step (`StepTrap`); None: none
                )->tuple:
     "Train one epoch; return (new GRL step, dict of mean losses and counters)."
     ctx = DistContext(device=device) if ctx is None else ctx
-    fwd = model if fwd is None else fwd
-    S = n_shards(cfg, ctx.world)
-    mine = local_shards(S, ctx.rank, ctx.world)
-    es = _epoch_seed(cfg.seed, epoch)
+    forward_model = model if forward_model is None else forward_model
+    step_shards = n_shards(cfg.n_ids, cfg.shards, ctx.world)
+    rank_shards = local_shards(step_shards, ctx.rank, ctx.world)   # the shards this process trains
+    epoch_seed = _epoch_seed(cfg.seed, epoch)
     model.train()
-    torch.manual_seed(es)
-    gens = {k: torch.Generator().manual_seed(es if S == 1 else _stream(es, k)) for k in mine}
+    torch.manual_seed(epoch_seed)
+    gens = {k: torch.Generator().manual_seed(epoch_seed if step_shards == 1 else _stream(epoch_seed, k))
+            for k in rank_shards}
     sampler.set_epoch(epoch)
-    set_lr(opt, lr_at(epoch, cfg), cfg)
+    lr = lr_at(epoch, cfg.lr, cfg.warmup_epochs, cfg.milestones)
+    set_lr(opt, lr, cfg.backbone_lr_mult)
     n = len(sampler) if cfg.max_batches is None else min(len(sampler), cfg.max_batches)
     t0 = time.perf_counter()
     norm_constants(data.vis_images.device)                                 # made once per device, before the steps
     batches = list(itertools.islice(sampler, n))
-    plan = epoch_plan(batches, mine, S, data, cfg, gens, device)           # the epoch's one copy from the host
+    plan = epoch_plan(batches, rank_shards, step_shards, data, cfg, gens, device)   # the epoch's one copy from the host
     sums, pair, count = {}, 0., 0
     bad = torch.full((), -1, dtype=torch.long, device=device)   # the first step whose loss is not finite
-    bufs = list(model.buffers()) if len(mine) > 1 else []
+    bufs = list(model.buffers()) if len(rank_shards) > 1 else []
     bar = tqdm(total=n, desc=f'epoch {epoch+1}', leave=False, disable=not cfg.progress)
     for b, (vi, ri, pids) in enumerate(batches):
         step += cfg.per_add_iters
         coeff = grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter)
         with guard() if guard else contextlib.nullcontext():             # no copy from the host, no sync, per step
             opt.zero_grad(set_to_none=True)
-            for j, k in enumerate(mine):
-                if S > 1: torch.manual_seed(_shard_seed(cfg.seed, epoch, b, k))
+            for j, k in enumerate(rank_shards):
+                if step_shards > 1: torch.manual_seed(_shard_seed(cfg.seed, epoch, b, k))
                 x, y_v, y_r = _batch_inputs(plan, b, j, data, cfg, device)
-                with no_sync(fwd, j == len(mine) - 1):   # DDP all-reduces the gradients after the rank's last shard
-                    with autocast(cfg, device): out = fwd(x, grl_coeff=coeff)
+                with no_sync(forward_model, j == len(rank_shards) - 1):   # DDP all-reduces after the rank's last shard
+                    with autocast(cfg, device): out = forward_model(x, grl_coeff=coeff)
                     loss, terms = losses(out, y_v, y_r)
-                    (loss if S == ctx.world else loss * (ctx.world / S)).backward()
+                    (loss if step_shards == ctx.world else loss * (ctx.world / step_shards)).backward()
                 if bufs and j == 0: snap = [t.clone() for t in bufs]          # BN running stats follow the first shard
                 elif bufs: [t.copy_(v) for t, v in zip(bufs, snap)]
                 for key, v in {**terms, 'loss': loss}.items(): sums[key] = sums.get(key, 0.) + v.detach()
@@ -453,7 +300,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     bar.close()
     if device.type == 'cuda': torch.cuda.synchronize(device)   # the timer sees the queued GPU work
     dt = time.perf_counter() - t0
-    means = all_reduce_mean({k: v / (max(count, 1) * len(mine)) for k, v in sums.items()}, ctx)   # mean over all shards
+    means = all_reduce_mean({k: v / (max(count, 1) * len(rank_shards)) for k, v in sums.items()}, ctx)   # all shards'
     stats = {k: float(v) for k, v in means.items()}
     if cfg.setting != 'unsupervised': stats['pair_acc'] = pair / max(count, 1)
     if not math.isfinite(stats['loss']):
@@ -462,7 +309,7 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                                  f"lr than {cfg.lr}; the last checkpoint is the previous epoch's")
     stats.update(batches=count, train_time=dt,
                  img_per_s=count * cfg.n_ids * (cfg.n_vis + cfg.n_ir) / dt if dt else None,
-                 grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr_at(epoch, cfg),
+                 grl_coeff=grl_coeff(step, cfg.grl_tau, cfg.grl_max_iter), lr=lr,
                  fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
 
@@ -527,7 +374,7 @@ def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
     ("Refuse a run that cannot start (shards, prediction mode, an existing run) "
      "and check its folder and weights on rank 0.")
     out = Path(cfg.out_dir)
-    n_shards(cfg, ctx.world)
+    n_shards(cfg.n_ids, cfg.shards, ctx.world)
     if cfg.predict_mode == 'reference' and ctx.world > 1:
         raise ValueError("predict_mode='reference' runs in one process: its pass replays one process's draws; "
                          "use 'eval' under torchrun")
@@ -536,15 +383,15 @@ def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
     ctx.barrier()                                        # every rank has checked before rank 0 writes
 
 # %% ../nbs/08_train.ipynb #2a4c8691
-def _prepare(cfg:TrainConfig, rcfg:TrainConfig, ctx:DistContext)->TrainData:
+def _prepare(cfg:TrainConfig, rank_cfg:TrainConfig, ctx:DistContext)->TrainData:
     ("The training data, rendered and cached by rank 0 first; "
      "rank 0 also caches the test images (an unreadable one stops the run now).")
     if not ctx.is_main: ctx.barrier()                    # rank 0 renders / caches the data first
-    data = prepare_data(rcfg, ctx.device)
+    data = train_data(rank_cfg, ctx.device)
     if ctx.is_main:                                      # the test images too, not after the last epoch
         for key, paths in test_sets(data.dataset, cfg.trials).items():
             ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
-                             workers=cfg.workers, progress=rcfg.progress)
+                             workers=cfg.workers, progress=rank_cfg.progress)
         ctx.barrier()
     return data
 
@@ -568,10 +415,10 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
      "then train, checkpoint and log each epoch, and evaluate the last.")
     out, device, main = Path(cfg.out_dir), ctx.device, ctx.is_main
     _check_start(cfg, resume, ctx)
-    rcfg = cfg if main else dataclasses.replace(cfg, progress=False)   # only rank 0 shows progress
-    data = _prepare(cfg, rcfg, ctx)
-    model, losses = build_model(cfg, data.n_classes, device), Losses(cfg)
-    opt = build_optimizer(model, cfg)
+    rank_cfg = cfg if main else dataclasses.replace(cfg, progress=False)   # only rank 0 shows progress
+    data = _prepare(cfg, rank_cfg, ctx)
+    model, losses = _model(cfg, data.n_classes, device), Losses(cfg)
+    opt = _optimizer(model, cfg)
     bank = LabelBank(len(data.ir_true), data.n_classes, device=device)
     sup = cfg.setting == 'supervised'
     sampler = CrossModalIdentitySampler(data.vis_labels, data.ir_true if sup else len(data.ir_true),
@@ -583,16 +430,18 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
         say = tqdm.write if cfg.progress else print
         say(f"resume: {out} continues after epoch {start} of {cfg.epochs}" if (out/'checkpoint.pt').exists() else
             f"resume: nothing to resume in {out} (no checkpoint): training from scratch")
-    fwd = wrap_ddp(model, ctx, cfg.sync_bn)
-    model = getattr(fwd, 'module', fwd)
+    forward_model = wrap_ddp(model, ctx, cfg.sync_bn)
+    model = getattr(forward_model, 'module', forward_model)
     if main: open_run_dir(out, cfg.to_dict())
     inputs = run_inputs(cfg) if main else None           # what decides the result, kept in each checkpoint
-    bar = tqdm(range(start, cfg.epochs), desc='epochs', disable=not rcfg.progress, initial=start, total=cfg.epochs)
+    spec, ir_true = PredictSpec.of(cfg), None if cfg.setting == 'unsupervised' else data.ir_true   # OTLA's pass
+    bar = tqdm(range(start, cfg.epochs), desc='epochs', disable=not rank_cfg.progress, initial=start, total=cfg.epochs)
     for i, epoch in enumerate(bar):
         if stop_after is not None and i >= stop_after: return Run(out, model, history, {}, cfg, bank)
         t0 = time.perf_counter()
-        step, stats = train_epoch(model, opt, sampler, data, losses, rcfg, epoch, step, device, ctx, fwd)
-        rec = assign_labels(model, data, bank, rcfg, device, ctx, sampler, epoch)
+        step, stats = train_epoch(model, opt, sampler, data, losses, rank_cfg, epoch, step, device, ctx, forward_model)
+        rec = assign_labels(model, data.ir_images, bank, spec, device, ctx, ir_true, sampler, epoch,
+                            _reference_seed(cfg.seed, epoch))
         if not sup: sampler.set_ir_labels(bank.labels.cpu().numpy())
         h = {'epoch': epoch + 1, **stats, **rec, 'epoch_time': time.perf_counter() - t0}
         if cfg.eval_every and (epoch + 1) % cfg.eval_every == 0 and epoch + 1 < cfg.epochs:

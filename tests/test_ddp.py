@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 
-from otla_nb.train import make_config, fit, prepare_data, tiny_overrides
+from otla_nb.train import make_config, fit, train_data, tiny_overrides
 from otla_nb.runs import load_checkpoint
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -51,7 +51,7 @@ LOSS_KEYS = ('loss', 'ce_v', 'tri_v', 'ce_r', 'tri_r', 'dis', 'pal')
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('ddp')
-    prepare_data(_cfg(tmp), torch.device('cpu'))                       # render the world and the caches once
+    train_data(_cfg(tmp), torch.device('cpu'))                       # render the world and the caches once
     # One intra-op thread, as in the workers: another thread count orders the float sums differently, and on this
     # 8-identity world a 1e-7 difference can flip a tied hard-triplet or label decision (measured: 0.8% in epoch 2).
     threads = torch.get_num_threads()
