@@ -1,4 +1,4 @@
-"""Image cache and batched transform throughput (otla_nb.data).
+"""Image cache and batched transform throughput (otla_nb.cache).
 
 Measures, in one run:
   * cache build (decode + resize + write) in images/s for a demo-sized synthetic SYSU-MM01 set at 128x64 and
@@ -17,7 +17,8 @@ import numpy as np
 import torch
 import torchvision.transforms as T
 import otla_nb.synthetic  # noqa: F401  (it registers the data set 'synthetic')
-from otla_nb.data import ImageCache, load_dataset, VISIBLE, INFRARED, _n_cpus
+from otla_nb.cache import ImageCache, _n_cpus
+from otla_nb.data import load_dataset, VISIBLE, INFRARED
 from otla_nb.transforms import train_transform, test_transform, IMAGENET_MEAN, IMAGENET_STD
 
 
@@ -44,13 +45,13 @@ def bench_cache(paths, sizes, cache_dir, workers_all, repeat=2):
     for size in sizes:
         res = {}
         for w in (1, workers_all):
-            t, c = timeit(lambda: ImageCache.build(paths, size, cache_dir, key=f'bench-w{w}', workers=w,
+            t, c = timeit(lambda: ImageCache.build(paths, size, cache_dir, f'bench-w{w}', workers=w,
                                                    progress=False, rebuild=True), repeat)
             res[w] = len(paths) / t
             print(f"  {size[0]}x{size[1]}  workers={w:<3d} {t:7.2f} s  {res[w]:8.0f} img/s")
         print(f"  {size[0]}x{size[1]}  speed-up all/1 workers: {res[workers_all]/res[1]:.2f}x")
         rows.append((size, res))
-        t_load, c = timeit(lambda: ImageCache.load(cache_dir, f'bench-w{workers_all}', size), repeat=3)
+        t_load, c = timeit(lambda: ImageCache.load(cache_dir, paths, size, f'bench-w{workers_all}'), repeat=3)
         t_read, arr = timeit(lambda: np.array(c.array))
         t_tens, _ = timeit(lambda: c.to_tensor('cpu'))
         mb = arr.nbytes / 2**20
@@ -108,7 +109,7 @@ def main():
         bench_cache(paths, [(128, 64), (288, 144)], work/'cache', workers, 1 if args.quick else 2)
 
         n = 128 if args.quick else 1024
-        c = ImageCache.load(work/'cache', f'bench-w{workers}', (288, 144))
+        c = ImageCache.load(work/'cache', paths, (288, 144), f'bench-w{workers}')
         x_np = np.ascontiguousarray(np.resize(np.asarray(c.array), (n, 288, 144, 3)))
         print(f"\n== training transform, {n} images of 288x144, {torch.get_num_threads()} torch threads ==")
         ref = bench_reference(x_np)

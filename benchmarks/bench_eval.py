@@ -19,13 +19,13 @@ timed on `--fwd-images` images (64 by default) and scaled to the protocol's imag
 
 No assertions on time.
 """
-import argparse, os, time
+import os, time
 import numpy as np
 import torch
 from otla_nb.transforms import test_transform
 from otla_nb.model import DEN
 from otla_nb.metrics import eval_sysu, eval_sysu_trials
-from benchkit import sync, timed, device_name   # the script's folder is on sys.path
+from benchkit import sync, timed, device_name, model_arguments, model_args   # the script's folder is on sys.path
 
 N_QUERY, N_GALLERY, N_IDS, IMGS_PER_SLOT = 3_803, 301, 96, 20
 
@@ -101,23 +101,17 @@ def forward_time(model, n_images, size, batch, device, amp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--quick', action='store_true', help='CI-sized run (2 trials, ResNet-18 at 32 x 16 on 64 images)')
-    ap.add_argument('--device', default='auto', help='device of the forward pass; ranking runs on the CPU and on it')
-    ap.add_argument('--arch', default='resnet50')
-    ap.add_argument('--size', type=int, nargs=2, default=[288, 144], metavar=('H', 'W'))
+    ap = model_arguments(__doc__, 'CI-sized run (2 trials, ResNet-18 at 32 x 16 on 64 images)',
+                         'device of the forward pass; ranking runs on the CPU and on it')
     ap.add_argument('--batch', type=int, default=512, help='forward batch')
     ap.add_argument('--trials', type=int, default=10)
     ap.add_argument('--fwd-images', type=int, default=None,
                     help='images to time the forward pass on (default: all on CUDA, 64 on the CPU)')
     ap.add_argument('--repeats', type=int, default=3, help='timed repeats of each ranking (median)')
-    ap.add_argument('--threads', type=int, default=0)
-    args = ap.parse_args()
-    if args.threads: torch.set_num_threads(args.threads)
+    args, device = model_args(ap)
     if args.quick:
         args.arch, args.size, args.fwd_images, args.batch, args.repeats, args.trials = \
             'resnet18', [32, 16], 64, 64, 1, 2
-    device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
     name = device_name(device)
     torch.manual_seed(0)
     model = DEN(N_IDS, arch=args.arch, pretrained=False).to(device).eval()

@@ -10,9 +10,9 @@ visible->visible and infrared->infrared; the last column is infrared->visible Ra
 
 `--quick` runs three rows with 6 identities: it checks that the script runs, its numbers mean little.
 """
-import argparse, time
+import time
 from otla_nb.render import RenderOpts, make_opts, modality_gap
-from benchkit import cpu_model   # the script's folder is on sys.path
+from benchkit import cpu_model, arguments   # the script's folder is on sys.path
 
 ROWS = {   # name: (what the world changes from the defaults, RenderOpts overrides)
     'defaults': ('the defaults', {}),
@@ -37,8 +37,7 @@ ROWS = {   # name: (what the world changes from the defaults, RenderOpts overrid
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--quick', action='store_true', help='three rows, 6 identities (CI)')
+    ap = arguments(__doc__, 'three rows, 6 identities (CI)')
     ap.add_argument('--ids', type=int, default=40, help='identities per row')
     ap.add_argument('--seed', type=int, default=0, help='seeds identities, cameras and images')
     args = ap.parse_args()

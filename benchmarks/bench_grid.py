@@ -11,12 +11,12 @@ reports wall times and the ratios, and checks that the parallel runs gave the nu
 
 `--quick` uses the tiny world and two batches an epoch: it checks that the script runs, its times mean nothing.
 """
-import argparse, os, shutil, tempfile, time
+import os, shutil, tempfile, time
 from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all
 from otla_nb.train import make_config, tiny_overrides
-from benchkit import cpu_model   # the script's folder is on sys.path
+from benchkit import cpu_model, arguments   # the script's folder is on sys.path
 
 
 def grid(root:Path, args, tag:str)->list:
@@ -34,8 +34,7 @@ def timed_grid(root, args, tag, jobs, threads):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--quick', action='store_true', help='tiny world, 2 batches an epoch (CI)')
+    ap = arguments(__doc__, 'tiny world, 2 batches an epoch (CI)')
     ap.add_argument('--runs', type=int, default=2, help='runs in the grid')
     ap.add_argument('--epochs', type=int, default=2, help='epochs a run')
     args = ap.parse_args()

@@ -7,8 +7,9 @@ one run, and checks that both implementations agree. `--quick` runs a CI-sized v
     python benchmarks/bench_metrics.py [--quick] [--seed 0]
 """
 import argparse, time
+from functools import partial
 import numpy as np
-from otla_nb.metrics import eval_sysu, eval_sysu_loop, eval_regdb, eval_regdb_loop
+from otla_nb.metrics import eval_sysu, eval_regdb
 
 def sysu_problem(rng, n_query=3803, n_gallery=301, n_ids=96):
     """Random SYSU-like trial: infrared queries (cameras 3, 6), single-shot visible gallery (one image per id and
@@ -43,12 +44,12 @@ def main(quick=False, seed=0):
     t_loop = t_vec = diff = 0.
     for _ in range(trials):
         p = sysu_problem(rng, n_query=nq)
-        a, tl = one_call(eval_sysu_loop, *p)
+        a, tl = one_call(partial(eval_sysu, loop=True), *p)
         b, tv = one_call(eval_sysu, *p)
         t_loop, t_vec, diff = t_loop + tl, t_vec + tv, max(diff, max_diff(a, b))
     rows.append((f"SYSU all-search {nq}x{len(p[2])} (mean of {trials} trials)", t_loop / trials, t_vec / trials, diff))
     p = regdb_problem(rng, r_ids, r_per)
-    a, tl = one_call(eval_regdb_loop, *p)
+    a, tl = one_call(partial(eval_regdb, loop=True), *p)
     b, tv = one_call(eval_regdb, *p)
     rows.append((f"RegDB {len(p[1])}x{len(p[2])}", tl, tv, max_diff(a, b)))
     print("| case | loop (ms) | vectorised (ms) | speed-up | max abs diff |")

@@ -23,7 +23,7 @@ On CUDA: peak GPU memory (torch.cuda.max_memory_allocated) of our training step 
 `--quick` is a CI-sized run (ResNet-18, 32 x 16, a few hundred images, 2 timed batches): it checks that the script
 runs, its numbers mean nothing. No assertions on time.
 """
-import argparse, os, time
+import os, time
 import numpy as np
 import torch
 import torchvision.transforms as T
@@ -35,7 +35,7 @@ from otla_nb.build import TrainData
 from otla_nb.predict import PredictSpec, assign_labels
 from otla_nb.train import TrainConfig, train_epoch, _model, _optimizer
 from otla_nb.model import grl_coeff
-from benchkit import sync, device_name   # the script's folder is on sys.path
+from benchkit import sync, device_name, model_arguments, model_args   # the script's folder is on sys.path
 
 SYSU = dict(n_vis=22_258, n_ir=11_909, n_ids=395)
 QUICK = dict(n_vis=320, n_ir=160, n_ids=20)
@@ -155,11 +155,8 @@ def peak_memory(args, data, device, ids):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--quick', action='store_true', help='CI-sized run (ResNet-18, 32 x 16, tiny set)')
-    ap.add_argument('--device', default='auto', help="'auto' (cuda if available), 'cpu', 'cuda'")
-    ap.add_argument('--arch', default='resnet50')
-    ap.add_argument('--size', type=int, nargs=2, default=[288, 144], metavar=('H', 'W'))
+    ap = model_arguments(__doc__, 'CI-sized run (ResNet-18, 32 x 16, tiny set)',
+                         "'auto' (cuda if available), 'cpu', 'cuda'")
     ap.add_argument('--steps', type=int, default=30, help='timed batches per pipeline')
     ap.add_argument('--warmup', type=int, default=5, help='untimed batches first')
     ap.add_argument('--workers', type=int, default=8, help='DataLoader workers of the reference-style pipeline')
@@ -170,13 +167,10 @@ def main():
     ap.add_argument('--counts', choices=['sysu', 'small'], default=None,
                     help="image counts: SYSU-MM01's (default) or 320 + 160 "
                          "(default with --quick; the epoch is then short)")
-    ap.add_argument('--threads', type=int, default=0)
-    args = ap.parse_args()
-    if args.threads: torch.set_num_threads(args.threads)
+    args, device = model_args(ap)
     if args.quick:
         args.arch, args.size, args.steps, args.warmup, args.workers, args.mem_ids = \
             'resnet18', [32, 16], 2, 1, 1, [2, 4]
-    device = torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if args.device == 'auto' else args.device)
     if device.type == 'cuda' and not torch.cuda.is_available(): ap.error('--device cuda but no GPU is visible')
     name = device_name(device)
     counts = {'sysu': SYSU, 'small': QUICK}[args.counts or ('small' if args.quick else 'sysu')]

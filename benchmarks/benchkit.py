@@ -1,14 +1,39 @@
-"""What the benchmark scripts share: waiting for the GPU, a median timer, the name of the machine they ran on, why
-`torch.compile` cannot run here, the CPU's fast-path configurations before and now, a grid of supervised runs, and
-competing busy processes for measurements under load.
+"""What the benchmark scripts share: their command lines, waiting for the GPU, a median timer, the name of the
+machine they ran on, why `torch.compile` cannot run here, the CPU's fast-path configurations before and now, a grid of
+supervised runs, and competing busy processes for measurements under load.
 
 Imported by the scripts of this folder (a script's folder is on `sys.path` when it runs)."""
-import contextlib, importlib.util, math, os, platform, shutil, statistics, subprocess, sys, sysconfig, time
+import argparse, contextlib, importlib.util, math, os, platform, shutil, statistics, subprocess, sys, sysconfig, time
 from pathlib import Path
 import torch
 
 BEFORE = dict(amp='cuda', channels_last='cuda', fused_adam='cuda')   # the CPU's until 2026-12-07: float32, Adam's loop
 AUTO = dict(amp='auto', channels_last='auto', fused_adam='auto')       # the default since
+
+
+def arguments(doc:str, quick:str)->argparse.ArgumentParser:
+    "A script's parser: described by the first line of its `doc`, with `--quick`, the CI-sized run that `quick` names."
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument('--quick', action='store_true', help=quick)
+    return ap
+
+
+def model_arguments(doc:str, quick:str, device:str)->argparse.ArgumentParser:
+    "`arguments` and a model's options: `--device` (helped by `device`), `--arch`, `--size H W`, `--threads`."
+    ap = arguments(doc, quick)
+    ap.add_argument('--device', default='auto', help=device)
+    ap.add_argument('--arch', default='resnet50')
+    ap.add_argument('--size', type=int, nargs=2, default=[288, 144], metavar=('H', 'W'))
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: as torch chooses)')
+    return ap
+
+
+def model_args(ap:argparse.ArgumentParser)->tuple:
+    "The arguments of a `model_arguments` parser, `--threads` applied, and the `--device` ('auto': cuda if any)."
+    args = ap.parse_args()
+    if args.threads: torch.set_num_threads(args.threads)
+    auto = 'cuda' if torch.cuda.is_available() else 'cpu'
+    return args, torch.device(auto if args.device == 'auto' else args.device)
 
 
 def sync(device):

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from tqdm.auto import tqdm
+from .cache import _load_resized
 from .data import (VISIBLE, INFRARED, IMG_EXTS, SYSU_SPLITS, find_data_root, load_dataset, msmt17,
-                          _load_resized, _Problems, _name_problem, _shown, _parse_ids, _sysu_id_problems, _regdb_trial)
+                          _Problems, _name_problem, _shown, _parse_ids, _sysu_id_problems, _regdb_trial)
 
 # %% auto #0
 __all__ = ['PUBLISHED_COUNTS', 'REGDB_TRIALS', 'DataCheck', 'check_data']

@@ -4,15 +4,14 @@
 
 # %% ../nbs/07b_evaluate.ipynb #aa43a877
 from __future__ import annotations
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .data import Dataset, ImageCache, dataset_protocol
+from .cache import ImageCache
+from .data import Dataset, dataset_protocol
 from .transforms import test_transform
 from .model import DEN
 from .device import autocast, in_memory_format
@@ -56,10 +55,10 @@ def extract(model:DEN,   # the model (put in eval mode here)
             paths:list,  # image files
             spec:TestSpec, # size, batch, caches and precision
             device,      # where the model runs
-            key:str      # image-cache key of `paths`
+            label:str='images' # readable start of the image cache's name (the paths and size name the rest)
            )->Tensor:    # (N, d) unit-norm float32 embeddings
     "Unit-norm float32 embeddings of image files (`DEN.embed`, normalised in float32), through an image cache."
-    cache = ImageCache.build(paths, (spec.img_h, spec.img_w), spec.cache_dir, key, workers=spec.workers,
+    cache = ImageCache.build(paths, (spec.img_h, spec.img_w), spec.cache_dir, label, workers=spec.workers,
                              progress=spec.progress)
     model.eval()
     feats = []
@@ -79,19 +78,13 @@ def _trial_stats(results:list)->dict:
     mean = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
     return {**mean, 'trials': results}
 
-# %% ../nbs/07b_evaluate.ipynb #db19f26d
-def _test_plan(ds:Dataset, trials:int)->tuple:
-    "The data set's test plan for `trials` draws, and the cache key prefix of its images (one per data folder)."
-    groups, views = dataset_protocol(ds.name).test_plan(ds, trials)
-    return f"{ds.name}-{hashlib.sha1(str(Path(ds.root).resolve()).encode()).hexdigest()[:8]}", groups, views
-
 # %% ../nbs/07b_evaluate.ipynb #79a7c336
 def test_sets(ds:Dataset, # the data set
               trials:int  # gallery draws (SYSU layout)
-             )->dict:     # {cache key: image paths}
+             )->dict:     # {image-cache label: image paths}
     "The test images `evaluate` extracts: each group of the data set's test plan, once."
-    tag, groups, _ = _test_plan(ds, trials)
-    return {f'{tag}-{g}': [r.path for r in recs] for g, recs in groups.items()}
+    groups, _ = dataset_protocol(ds.name).test_plan(ds, trials)
+    return {f'{ds.name}-{g}': [r.path for r in recs] for g, recs in groups.items()}
 
 # %% ../nbs/07b_evaluate.ipynb #70af9194
 def evaluate(model:DEN,     # the model
@@ -100,8 +93,8 @@ def evaluate(model:DEN,     # the model
              device         # where the model runs
             )->dict:        # {mode: metrics in percent}
     "Test metrics of `model` under the data set's protocol: every mode, SYSU-layout modes over `spec.trials` draws."
-    tag, groups, views = _test_plan(ds, spec.trials)
-    feats = {g: extract(model, [r.path for r in recs], spec, device, f'{tag}-{g}') for g, recs in groups.items()}
+    groups, views = dataset_protocol(ds.name).test_plan(ds, spec.trials)
+    feats = {g: extract(model, [r.path for r in recs], spec, device, f'{ds.name}-{g}') for g, recs in groups.items()}
     ids = {g: np.array([r.pid for r in recs]) for g, recs in groups.items()}
     cams = {g: np.array([r.camid for r in recs]) for g, recs in groups.items()}
     out, dists = {}, {}

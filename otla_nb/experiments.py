@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_experiments.ipynb #67650b79
 from __future__ import annotations
-import hashlib, json, math
+import json, math
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -431,11 +431,9 @@ def ranked_retrieval(run,                   # a `Run` (from `cached_fit` / `load
     q, g = [(r.path, r.pid, r.camid) for r in groups[v.query]], [(r.path, r.pid, r.camid) for r in gal]
     pick = sorted(random.Random(seed).sample(range(len(q)), min(n_queries, len(q))))
     q = [q[i] for i in pick]
-    key = lambda items: (f"{cfg.dataset}-retrieval-"
-                         f"{hashlib.sha1(chr(10).join(p for p, _, _ in items).encode()).hexdigest()[:10]}")
     model = run.model.to(device)
-    dist = (-extract(model, [p for p, _, _ in q], TestSpec.of(cfg), device, key(q))
-            @ extract(model, [p for p, _, _ in g], TestSpec.of(cfg), device, key(g)).T).cpu()
+    dist = (-extract(model, [p for p, _, _ in q], TestSpec.of(cfg), device, f'{cfg.dataset}-retrieval')
+            @ extract(model, [p for p, _, _ in g], TestSpec.of(cfg), device, f'{cfg.dataset}-retrieval').T).cpu()
     if v.trials is not None:   # a camera-3 query does not rank camera-2 images (the SYSU-MM01 protocol)
         dist[excluded_pairs(torch.tensor([c for _, _, c in q]), torch.tensor([c for _, _, c in g]))] = float('inf')
     top = dist.topk(min(k, len(g)), dim=1, largest=False)
@@ -489,9 +487,9 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
         used = range(len(groups[v.gallery])) if v.trials is None else sorted({i for t in v.trials for i in t})
         both = groups[v.query] + [groups[v.gallery][i] for i in used]
         recs = {m: [(r.path, r.pid) for r in both if r.modality == m] for m in (VISIBLE, INFRARED)}
-    key = lambda r: f"{cfg.dataset}-modality-{hashlib.sha1(chr(10).join(p for p, _ in r).encode()).hexdigest()[:10]}"
     model = run.model.to(device)
-    feats = {m: extract(model, [p for p, _ in r], TestSpec.of(cfg), device, key(r)).cpu() for m, r in recs.items()}
+    feats = {m: extract(model, [p for p, _ in r], TestSpec.of(cfg), device, f'{cfg.dataset}-modality').cpu()
+             for m, r in recs.items()}
     ids = {m: torch.tensor([i for _, i in r]) for m, r in recs.items()}
     def rank1(q, g):
         sim = feats[q] @ feats[g].T

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SAME_PLACE', 'excluded_pairs', 'eval_sysu_loop', 'eval_regdb_loop', 'eval_sysu', 'eval_regdb', 'eval_sysu_trials',
-           'cosine_distance', 'euclidean_distance', 'summarize']
+__all__ = ['SAME_PLACE', 'excluded_pairs', 'eval_sysu', 'eval_regdb', 'eval_sysu_trials', 'cosine_distance', 'euclidean_distance',
+           'summarize']
 
 # %% ../nbs/05_metrics.ipynb #ee74d9ea
 def _np(x, name:str)->np.ndarray:
@@ -84,16 +84,8 @@ def _pad_row(row:np.ndarray, n:int)->np.ndarray:
     return np.concatenate([row, np.full(n - len(row), row[-1] if len(row) else 0)])
 
 # %% ../nbs/05_metrics.ipynb #dd31c924
-def eval_sysu_loop(distmat,        # (Nq, Ng) distances, smaller = more similar; numpy or torch
-                   q_pids,         # (Nq,) query identities
-                   g_pids,         # (Ng,) gallery identities
-                   q_camids,       # (Nq,) query camera ids (SYSU folder ids: 3, 6 infrared)
-                   g_camids,       # (Ng,) gallery camera ids (1, 2, 4, 5 visible)
-                   max_rank:int=20 # length of the CMC curve (capped at Ng)
-                  )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP)
-    "Per-query loop reference of the SYSU-MM01 protocol; the oracle for `eval_sysu`."
-    distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids,
-                                                                        max_rank)
+def _sysu_loop(distmat, q_pids, g_pids, q_camids, g_camids, max_rank:int)->tuple[np.ndarray, float, float]:
+    "Per-query loop reference of the SYSU-MM01 protocol on checked numpy inputs: `eval_sysu(..., loop=True)`."
     cmcs, aps, inps, n_valid = [], [], [], 0
     for i in range(len(q_pids)):
         order = np.argsort(distmat[i], kind='stable')
@@ -112,13 +104,8 @@ def eval_sysu_loop(distmat,        # (Nq, Ng) distances, smaller = more similar;
     return np.sum(cmcs, axis=0, dtype=np.float64) / n_valid, float(np.mean(aps)), float(np.mean(inps))
 
 # %% ../nbs/05_metrics.ipynb #c4b72c18
-def eval_regdb_loop(distmat,        # (Nq, Ng) distances, smaller = more similar; numpy or torch
-                    q_pids,         # (Nq,) query identities
-                    g_pids,         # (Ng,) gallery identities
-                    max_rank:int=20 # length of the CMC curve (capped at Ng)
-                   )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP)
-    "Per-query loop reference of the RegDB protocol (standard CMC, no camera filter); the oracle for `eval_regdb`."
-    distmat, q_pids, g_pids, max_rank = _check_eval(distmat, q_pids, g_pids, max_rank=max_rank)
+def _regdb_loop(distmat, q_pids, g_pids, max_rank:int)->tuple[np.ndarray, float, float]:
+    "Per-query loop reference of the RegDB protocol (standard CMC, no camera filter): `eval_regdb(..., loop=True)`."
     cmcs, aps, inps = [], [], []
     for i in range(len(q_pids)):
         hit = g_pids[np.argsort(distmat[i], kind='stable')] == q_pids[i]
@@ -259,10 +246,12 @@ def eval_sysu(distmat,        # (Nq, Ng) distances, smaller = more similar; nump
               g_pids,         # (Ng,) gallery identities
               q_camids,       # (Nq,) query camera ids (SYSU folder ids: 3, 6 infrared)
               g_camids,       # (Ng,) gallery camera ids (1, 2, 4, 5 visible)
-              max_rank:int=20 # length of the CMC curve (capped at Ng)
+              max_rank:int=20, # length of the CMC curve (capped at Ng)
+              loop:bool=False  # True: the per-query reference loop (`_sysu_loop`, numpy), the oracle of the tests
              )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP); numpy whatever the input
     ("SYSU-MM01 CMC (identity level), mAP and mINP, camera-2 images dropped for camera-3 queries; "
-     "vectorised (torch input: on its device).")
+     "vectorised (torch input: on its device), or by the reference loop.")
+    if loop: return _sysu_loop(*_check_eval(distmat, q_pids, g_pids, q_camids, g_camids, max_rank))
     distmat, q_pids, g_pids, q_camids, g_camids, max_rank = _check_eval(distmat, q_pids, g_pids, q_camids, g_camids,
                                                                         max_rank, keep_torch=True)
     if isinstance(distmat, torch.Tensor):
@@ -280,9 +269,12 @@ def eval_sysu(distmat,        # (Nq, Ng) distances, smaller = more similar; nump
 def eval_regdb(distmat,        # (Nq, Ng) distances, smaller = more similar; numpy or torch
                q_pids,         # (Nq,) query identities
                g_pids,         # (Ng,) gallery identities
-               max_rank:int=20 # length of the CMC curve (capped at Ng)
+               max_rank:int=20, # length of the CMC curve (capped at Ng)
+               loop:bool=False  # True: the per-query reference loop (`_regdb_loop`, numpy), the oracle of the tests
               )->tuple[np.ndarray, float, float]: # (CMC, mAP, mINP); numpy whatever the input
-    "RegDB CMC (standard, over raw matches), mAP and mINP, no camera filter; vectorised (torch input: on its device)."
+    ("RegDB CMC (standard, over raw matches), mAP and mINP, no camera filter; vectorised (torch input: on its device), "
+     "or by the reference loop.")
+    if loop: return _regdb_loop(*_check_eval(distmat, q_pids, g_pids, max_rank=max_rank))
     distmat, q_pids, g_pids, max_rank = _check_eval(distmat, q_pids, g_pids, max_rank=max_rank, keep_torch=True)
     if isinstance(distmat, torch.Tensor):
         return _unpack(_torch_eval(distmat[None], q_pids, g_pids[None], None, max_rank, dedup=False)[0], max_rank,

@@ -16,7 +16,8 @@ from torch import Tensor
 from fastcore.basics import store_attr
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, load_dataset, default_data_root
+from .cache import default_data_root
+from .data import VISIBLE, load_dataset
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint

@@ -8,7 +8,8 @@ import contextlib, functools, hashlib, json, os, socket, tempfile
 from dataclasses import asdict
 from pathlib import Path
 import torch
-from .data import _space_note, load_dataset, fingerprint
+from .cache import _space_note, fingerprint
+from .data import load_dataset
 from . import synthetic
 from .render import world_fingerprint
 from .warmstart import warm_start_config

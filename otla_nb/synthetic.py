@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .data import (SYSU_RGB_CAMS, SYSU_IR_CAMS, Dataset, default_data_root, register_dataset, SYSU_PROTOCOL,
-                          _load_sysu, _folder_lock)
+from .data import (SYSU_RGB_CAMS, SYSU_IR_CAMS, Dataset, register_dataset, SYSU_PROTOCOL, _load_sysu)
+from .cache import default_data_root, _folder_lock
 from .render import (LAYOUT_CODES, Population, RenderOpts, layout_cameras, make_opts, make_population, render,
                             sample_identity, sample_pose, world_fingerprint)
 

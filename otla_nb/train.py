@@ -389,8 +389,8 @@ def _prepare(cfg:TrainConfig, rank_cfg:TrainConfig, ctx:DistContext)->TrainData:
     if not ctx.is_main: ctx.barrier()                    # rank 0 renders / caches the data first
     data = train_data(rank_cfg, ctx.device)
     if ctx.is_main:                                      # the test images too, not after the last epoch
-        for key, paths in test_sets(data.dataset, cfg.trials).items():
-            ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, key,
+        for label, paths in test_sets(data.dataset, cfg.trials).items():
+            ImageCache.build(paths, (cfg.img_h, cfg.img_w), cfg.cache_dir, label,
                              workers=cfg.workers, progress=rank_cfg.progress)
         ctx.barrier()
     return data

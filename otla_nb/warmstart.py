@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, default_data_root, load_dataset, _folder_lock
+from .cache import default_data_root, _folder_lock
+from .data import VISIBLE, load_dataset
 from .transforms import train_transform
 from .model import DEN
 from .render import world_fingerprint

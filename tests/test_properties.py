@@ -98,7 +98,8 @@ def test_visible_labels_bad_files_name_the_file(n, fault, seed, tmp_path_factory
 
 # ---------------------------------------------------------------- readers on valid and corrupted layouts
 from otla_nb import synthetic
-from otla_nb.data import load_dataset, _load_resized
+from otla_nb.cache import _load_resized
+from otla_nb.data import load_dataset
 
 WRITERS = {   # reader name -> (writer, its arguments): layouts of a few KB, rendered once per test session
     'sysu': (synthetic.write_sysu, dict(n_ids=6, n_rgb=1, n_ir=1)),
