@@ -298,12 +298,14 @@ def load_run(run_dir,      # a run folder of any registered kind, or a stage 2 c
             )->Run:
     "Reopen a run of any kind (stage 1, stage 2, ADCA), told apart by the fields of the configuration it records."
     d = stored_config(run_dir)
-    fields = lambda k: {f.name for f in dataclasses.fields(k.config)}
-    kinds = sorted(RUN_KINDS.values(), key=lambda k: len(set(d) - fields(k)))   # the fewest unknown fields first
-    if not kinds or 2 * len(set(d) & fields(kinds[0])) < len(d):
-        raise ValueError(f"{run_dir}: its configuration is of none of the run kinds loaded ({sorted(RUN_KINDS)}): "
-                         "import the module that defines it (otla_nb.train, otla_nb.pseudo, otla_nb.adca)")
-    return kinds[0].load(Path(run_dir), device)   # the closest kind's reader names any unknown field
+    unknown = {n: sorted(set(d) - {f.name for f in dataclasses.fields(k.config)}) for n, k in RUN_KINDS.items()}
+    kind = next((RUN_KINDS[n] for n, u in unknown.items() if not u), None)
+    if kind is None:
+        near = min(unknown, key=lambda n: len(unknown[n]), default=None)
+        raise ValueError(f"{run_dir}: its configuration is of none of the run kinds loaded ({sorted(RUN_KINDS)})"
+                         + (f"; the nearest, {near}, has no fields {unknown[near]}" if near else '')
+                         + ": import the module that defines it (otla_nb.train, otla_nb.pseudo, otla_nb.adca)")
+    return kind.load(Path(run_dir), device)
 
 # %% ../nbs/07_runs.ipynb #030e7067
 def cached_run_dir(cfg,             # a run configuration; its `out_dir` is the folder that holds runs
