@@ -17,7 +17,8 @@ import torch
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.transforms import test_transform
 from otla_nb.predict import PredictSpec, ot_logits, predict
-from otla_nb.train import fit, load_run, make_config, train_data, tiny_overrides
+from otla_nb.train import fit, make_config, train_data, tiny_overrides
+from otla_nb.runs import load_run
 from benchkit import cpu_model   # the script's folder is on sys.path
 
 

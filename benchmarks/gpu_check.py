@@ -40,11 +40,11 @@ from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.losses import Losses   # noqa: E402
-from otla_nb.train import (fit, load_run, make_config, train_data, tiny_overrides, train_epoch,   # noqa: E402
+from otla_nb.train import (fit, make_config, train_data, tiny_overrides, train_epoch,   # noqa: E402
                            _model, _optimizer)
 from otla_nb.evaluate import TestSpec, evaluate, extract, test_sets   # noqa: E402
 from otla_nb.device import StepTrap   # noqa: E402
-from otla_nb.runs import read_history   # noqa: E402
+from otla_nb.runs import read_history, load_run   # noqa: E402
 
 PARTS = ('otla', 'speed', 'evidence', 'precision', 'evaluate', 'memory')   # the headline numbers first
 CAPS = dict(otla=45, precision=150, evaluate=40, speed=120, memory=40, evidence=None)   # evidence: --minutes + set-up

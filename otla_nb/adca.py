@@ -5,7 +5,7 @@
 # %% ../nbs/10b_adca.ipynb #0876451b
 from __future__ import annotations
 import json, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,9 +20,10 @@ from .runs import (write_json, read_history, load_checkpoint, claim_run_dir, che
 from .device import resolve_device, fast_path_on, autocast, in_memory_format
 from .labels import load_labels
 from .evaluate import TestSpec, evaluate
-from .runs import run_inputs, run_key, check_same_inputs
+from .runs import run_inputs, check_same_inputs, Run, register_run_kind, cached_run_dir
+from .config import RunConfig
 from .build import resolve_pretrained
-from .train import TrainConfig, Run, check_reals, train_data, fit
+from .train import TrainConfig, train_data, fit
 from .cluster import jaccard_graph, dbscan, cluster_metrics
 from .pseudo import identity_batch
 from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clusters, aggregate_memories
@@ -30,11 +31,11 @@ from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clu
 # %% auto #0
 __all__ = ['ADCA_PRESETS', 'QUICK_ADCA', 'ADCA_KEYS', 'ADCAConfig', 'train_view', 'make_adca_config', 'adca_config_for',
            'cluster_majority', 'cross_labels', 'ir_label_quality', 'embed_images', 'cluster_modality', 'adca_step',
-           'fit_adca', 'load_adca_run', 'cached_adca', 'otla_label_trace']
+           'fit_adca', 'load_adca_run', 'otla_label_trace']
 
 # %% ../nbs/10b_adca.ipynb #68101e7f
 @dataclass
-class ADCAConfig:
+class ADCAConfig(RunConfig):
     "Everything that defines an ADCA run (the reference's defaults; see `ADCA_PRESETS`)."
     dataset:str='sysu'                # a VI set: sysu, regdb, synthetic
     data_root:str|None=None           # its folder (None: synthetic renders under `default_data_root()`)
@@ -71,33 +72,20 @@ class ADCAConfig:
     progress:bool=True                # progress bars
     out_dir:str='runs/adca'           # the run directory
 
+    POSITIVE_INTS = ('iters', 'batch_size', 'num_instances', 'k1', 'k2', 'min_samples', 'step_size')
+    NONNEG_INTS = ('epochs_intra', 'epochs_cross')
+    POSITIVE_REALS, NONNEG_REALS = ('lr', 'temp', 'eps'), ('weight_decay', 'momentum', 'lam')
+
     def __post_init__(self):
-        for k in ('iters', 'batch_size', 'num_instances', 'k1', 'k2', 'min_samples', 'step_size'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"{k}={v!r}: expected a positive integer")
-        for k in ('epochs_intra', 'epochs_cross'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
-                raise ValueError(f"{k}={v!r}: expected a non-negative integer")
+        self.check_fields()
         if self.epochs_intra + self.epochs_cross < 1:
             raise ValueError("epochs_intra=0 and epochs_cross=0: expected at least one epoch")
         if self.batch_size < 2: raise ValueError(f"batch_size={self.batch_size}: expected at least 2 (visible: half)")
-        check_reals(self, positive=('lr', 'temp', 'eps'), nonneg=('weight_decay', 'momentum', 'lam'))
         if not self.momentum < 1 or not self.lam <= 1:
             raise ValueError(f"momentum={self.momentum} must be < 1 and lam={self.lam} <= 1")
         if not -1 <= self.assoc_thresh <= 1:
             raise ValueError(f"assoc_thresh={self.assoc_thresh!r}: expected a cosine similarity in [-1, 1]")
         train_view(self)   # the fields it shares with TrainConfig, checked there (device, fast paths, sizes, seed)
-
-    @classmethod
-    def from_dict(cls, d:dict)->ADCAConfig:
-        "Rebuild from `to_dict` (unknown keys are an error, named)."
-        unknown = sorted(set(d) - set(cls.__dataclass_fields__))
-        if unknown: raise ValueError(f"unknown ADCAConfig fields {unknown}")
-        return cls(**d)
-
-    to_dict = asdict   # a JSON-serialisable dict of the configuration
 
 # %% ../nbs/10b_adca.ipynb #1697b755
 def train_view(cfg:ADCAConfig)->TrainConfig:
@@ -335,24 +323,18 @@ def load_adca_run(run_dir, device='cpu')->Run:
     model = DEN(1, arch=cfg.arch, pretrained=False, modality_classifier=False)
     model.load_state_dict(ck['model'])
     m = run_dir/'metrics.json'
-    return Run(run_dir, model.to(device), read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}, cfg)
+    return Run(run_dir, model.to(device), read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}, cfg,
+               inputs=ck['inputs'])
 
 # %% ../nbs/10b_adca.ipynb #a306290f
-def cached_adca(cfg:ADCAConfig, # a configuration; its `out_dir` is the folder that holds runs
-                name:str='adca' # readable prefix of the run directory
-               )->Run:
-    "Fit `cfg` in `out_dir/<name>-<run_key>`, or reopen that run if it finished (continue it if interrupted)."
-    run_dir = Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
-    if (run_dir/'metrics.json').exists(): return load_adca_run(run_dir)
-    return fit_adca(ADCAConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)}),
-                    resume=(run_dir/'config.json').exists())   # an interrupted run continues
+register_run_kind(ADCAConfig, fit_adca, load_adca_run, what='ADCA')   # `otla_nb.runs.cached_fit` and `load_run`
 
 # %% ../nbs/10b_adca.ipynb #d9ffa00e
 def otla_label_trace(cfg:TrainConfig, # an OTLA run (semi or unsupervised); its `out_dir` is the folder that holds runs
                      name:str='otla-trace' # readable prefix of the run directory
                     )->tuple:         # (Run, [per-epoch dict of `ir_label_quality` with the epoch])
     "Train `cfg` in `out_dir/<name>-<run_key>` one epoch at a time, scoring its infrared labels after each epoch."
-    run_dir = Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
+    run_dir = cached_run_dir(cfg, name)
     cfg = TrainConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
     p = run_dir/'label_trace.json'
     trace = json.loads(p.read_text()) if p.is_file() else []

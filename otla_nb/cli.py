@@ -7,12 +7,13 @@ from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
 from .device import resolve_device
-from .train import PRESETS, TrainConfig, make_config, fit, load_run
+from .train import PRESETS, TrainConfig, make_config, fit
+from .runs import load_run, cached_fit
 from .evaluate import TestSpec, evaluate
 from .data import find_data_root, load_dataset
 from .datacheck import PUBLISHED_COUNTS, check_data
 from .distributed import init_distributed
-from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, cached_pseudo, import_spcl_labels, fit_usvi
+from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, import_spcl_labels, fit_usvi
 from .docs import build_docs, site_problems
 
 # %% auto #0
@@ -193,7 +194,7 @@ def _pseudo(args, parser)->int:
         print(json.dumps({'labels': str(Path(args.out_dir)/'labels.npy'), 'n_images': len(lab),
                           'n_clusters': int(lab.max() + 1), 'outlier_frac': float((lab < 0).mean())}, indent=1))
         return 0
-    try: run = cached_pseudo(pcfg)
+    try: run = cached_fit(pcfg, None)                  # reused when it finished there with the same inputs
     except FileExistsError as e: parser.error(str(e))  # another configuration's stage 1 there, or a stage 1 running
     print(json.dumps(run.metrics, indent=1))
     return 0
@@ -301,6 +302,7 @@ def main(argv=None)->int:
     if _is_adca_run(args.checkpoint): return _eval_adca(args, parser)
     try: run = load_run(args.checkpoint)                # a directory: its checkpoint.pt; a file: exactly that file
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
+    if run.model is None: parser.error(f"{args.checkpoint} holds stage 1's visible labels, not a model to evaluate")
     cfg = eval_config(args, run.config)
     device = resolve_device(cfg.device)
     metrics = evaluate(run.model.to(device), load_dataset(cfg.dataset, cfg.data_root, **cfg.data_kw), TestSpec.of(cfg),

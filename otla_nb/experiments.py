@@ -16,13 +16,13 @@ from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
 from .device import resolve_device
 from .build import resolve_pretrained
-from .train import PRESETS, TrainConfig, make_config, load_run, train_data
-from .runs import run_key
-from .train import tiny_overrides, cached_fit
+from .train import PRESETS, TrainConfig, make_config, train_data
+from .runs import load_run, cached_fit, cached_run_dir, has_cached_run
+from .train import tiny_overrides
 from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
-from .pseudo import pseudo_config_for, cached_pseudo, fit_usvi
+from .pseudo import pseudo_config_for, fit_usvi
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QUICK_STAGE2', 'PARAMETER_CHECKS', 'quick_mode',
@@ -255,7 +255,7 @@ def fit_all(jobs_list:list,          # (TrainConfig, name) pairs, as `cached_fit
     args = [(c.to_dict(), n, threads) for c, n in jobs_list]
     if jobs == 1: dirs = [this._fit_in_process(*a) for a in args]
     else:
-        _prepare_shared([c for c, n in jobs_list if not (Path(c.out_dir)/f'{n}-{run_key(c)}'/'metrics.json').exists()])
+        _prepare_shared([c for c, n in jobs_list if not has_cached_run(c, n)])
         with ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
             dirs = list(ex.map(this._fit_in_process, *zip(*args)))
     return [load_run(d) for d in dirs]
@@ -510,15 +510,16 @@ def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target
                   source:str='market1501', # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
                   source_root:str|None=None, # the source set's folder (synthetic target: rendered when None)
                   **stage1                 # any `PseudoConfig` field
-                 ):                        # the `PseudoRun`; its labels are `out_dir/'labels.npy'`
+                 ):                        # stage 1's `Run`; its labels are `out_dir/'labels.npy'`
     "Stage 1 for `base`'s target, cached in `base.out_dir/stage1-<source>-<run_key>`."
-    return cached_pseudo(cached_stage1_config(base, source, source_root, **stage1))
+    return cached_fit(cached_stage1_config(base, source, source_root, **stage1), None)
 
 # %% ../nbs/11_experiments.ipynb #72ee500c
 def cached_stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
-    "The `PseudoConfig` of `cached_stage1`: `pseudo_config_for(base, ...)` in the folder named by its `run_key`."
-    pcfg = pseudo_config_for(base, None if source == 'none' else source, **{'source_root': source_root, **stage1})
-    pcfg.out_dir = str(Path(base.out_dir)/f'stage1-{source}-{run_key(pcfg)}')
+    "The `PseudoConfig` of `cached_stage1`: `pseudo_config_for(base, ...)` in its cached run folder (`cached_run_dir`)."
+    pcfg = pseudo_config_for(base, None if source == 'none' else source,
+                             **{'source_root': source_root, **stage1, 'out_dir': base.out_dir})
+    pcfg.out_dir = str(cached_run_dir(pcfg, f'stage1-{source}'))
     return pcfg
 
 # %% ../nbs/11_experiments.ipynb #3fc75e7f
@@ -528,7 +529,7 @@ def cached_usvi(base:TrainConfig,        # from `experiment_config` (its setting
                 name:str='usvi',            # readable prefix of the stage 2 run directory
                 stage2:dict|None=None,      # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
                 **stage1                    # any `PseudoConfig` field (e.g. `QUICK_STAGE1`)
-               )->tuple:                    # (PseudoRun, Run)
+               )->tuple:                    # (stage 1's Run, stage 2's Run)
     ("`otla_nb.pseudo.fit_usvi` with both stages cached under `base.out_dir`: stage 1 by its `run_key`, "
      "stage 2 by `cached_fit`.")
     cfg = TrainConfig.from_dict({**base.to_dict(), **(stage2 or {})})

@@ -5,7 +5,7 @@
 # %% ../nbs/10_pseudo.ipynb #22a65448
 from __future__ import annotations
 import contextlib, copy, json, time, warnings
-from dataclasses import dataclass, field, asdict, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np
@@ -24,16 +24,16 @@ from .render import world_fingerprint
 from .runs import atomic_write, load_checkpoint, claim_run_dir, check_new_run
 from .device import resolve_device
 from .labels import load_labels, save_labels
-from .runs import run_inputs, input_changes, check_same_inputs
-from .train import TrainConfig, check_reals, fit, cached_fit
+from .runs import run_inputs, check_same_inputs, Run, register_run_kind, cached_fit
+from .config import RunConfig
+from .train import TrainConfig, fit
 from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 
 # %% auto #0
 __all__ = ['SOURCES', 'PSEUDO_PRESETS', 'STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet',
            'PseudoConfig', 'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch',
-           'extract_features', 'PseudoRun', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for',
-           'cached_pseudo', 'fit_usvi']
+           'extract_features', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for', 'fit_usvi']
 
 # %% ../nbs/10_pseudo.ipynb #f50f9acf
 class HybridMemory(nn.Module):
@@ -118,7 +118,7 @@ _SYNTH_WRITERS = {'market1501': ('market', 'write_market'), 'dukemtmc': ('duke',
 
 # %% ../nbs/10_pseudo.ipynb #1461560f
 @dataclass
-class PseudoConfig:
+class PseudoConfig(RunConfig):
     "Stage 1 (SpCL) settings: SpCL's defaults; see `PSEUDO_PRESETS`."
     dataset:str='sysu'                # target: sysu | regdb | synthetic (its visible training images are labelled)
     data_root:str|None=None           # target folder (None: synthetic rendered under `default_data_root()`)
@@ -153,31 +153,20 @@ class PseudoConfig:
     progress:bool=True                # progress bars
     out_dir:str='runs/stage1'         # where labels.npy and stage1.json go
 
+    POSITIVE_INTS = ('epochs', 'iters', 'batch_size', 'num_instances', 'k1', 'k2', 'min_samples', 'img_h', 'img_w',
+                     'step_size')
+    NONNEG_INTS = ('seed',)
+    POSITIVE_REALS, NONNEG_REALS = ('lr', 'temp', 'eps'), ('weight_decay', 'eps_gap', 'momentum')
+
     def __post_init__(self):
         if self.source in ('none', ''): self.source = None
         if self.source is not None and self.source not in SOURCES:
             raise ValueError(f"source={self.source!r}: expected one of {SOURCES} or None (USL)")
-        for k in ('epochs', 'iters', 'batch_size', 'num_instances', 'k1', 'k2', 'min_samples', 'img_h', 'img_w',
-                  'step_size'):
-            if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
+        self.check_fields()
         if not 0 < self.eps - self.eps_gap:
             raise ValueError(f"eps={self.eps}, eps_gap={self.eps_gap}: expected eps > eps_gap >= 0")
         if not 0 <= self.momentum < 1 or self.temp <= 0:
             raise ValueError(f"momentum={self.momentum} must be in [0, 1) and temp={self.temp} > 0")
-        check_reals(self, positive=('lr', 'temp', 'eps'), nonneg=('weight_decay', 'eps_gap', 'momentum'))
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed={self.seed!r}: expected a non-negative integer")
-
-    def to_dict(self)->dict:
-        "A JSON-serialisable dict of the configuration."
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d:dict)->PseudoConfig:
-        "Rebuild from `to_dict` (unknown keys are an error)."
-        bad = sorted(set(d) - {f.name for f in fields(cls)})
-        if bad: raise ValueError(f"unknown PseudoConfig fields {bad}")
-        return cls(**d)
 
 # %% ../nbs/10_pseudo.ipynb #66ab550a
 PSEUDO_PRESETS = {
@@ -253,17 +242,6 @@ def extract_features(model:nn.Module, images:Tensor, # uint8 (N, H, W, 3)
     set_domain(model, domain)
     dev = next(model.parameters()).device
     return torch.cat([model(test_transform(images[s:s+batch].to(dev))) for s in range(0, len(images), batch)])
-
-# %% ../nbs/10_pseudo.ipynb #a02c42d6
-@dataclass
-class PseudoRun:
-    "What `fit_pseudo` returns: labels (one per visible training image, -1 = outlier), metrics, history."
-    out_dir:Path
-    labels:np.ndarray
-    metrics:dict
-    history:list
-    config:PseudoConfig
-    inputs:dict|None=None   # `run_inputs` of the configuration when it ran (None: written by an older version)
 
 # %% ../nbs/10_pseudo.ipynb #d2fa6ec2
 def _resolve_pretrained(cfg:PseudoConfig):
@@ -364,11 +342,16 @@ def _stage1_record(epoch:int, losses:list, lab, refined, thres, t_cluster:float,
     tqdm.write(line) if cfg.progress else print(line)
     return h
 
+# %% ../nbs/10_pseudo.ipynb #06c88e8c
+def _stage1_run(out:Path, labels, metrics:dict, history:list, cfg:PseudoConfig, inputs)->Run:
+    "Stage 1 as an `otla_nb.runs.Run`: its labels (one per visible training image, -1 = outlier) are its result."
+    return Run(out, None, history, metrics, cfg, labels=labels, inputs=inputs)
+
 # %% ../nbs/10_pseudo.ipynb #66071245
 STAGE1_KEYS = ('epoch', 'model', 'memory', 'optim', 'thres', 'history', 'rng', 'gen', 'torch_rng', 'config', 'inputs')
 
 # %% ../nbs/10_pseudo.ipynb #6ab8b521
-def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->PseudoRun:
+def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->Run:
     "`fit_pseudo` in its claimed folder: build, restore the checkpoint if any, train, checkpoint, label."
     device, out = resolve_device(cfg.device), Path(cfg.out_dir)
     torch.manual_seed(cfg.seed)
@@ -391,7 +374,8 @@ def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->PseudoRun:
         torch.set_rng_state(ck['torch_rng'])
         print(f"stage 1: {out} continues after epoch {start} of {cfg.epochs}")
     for epoch in range(start, cfg.epochs):
-        if stop_after is not None and epoch - start >= stop_after: return PseudoRun(out, None, {}, history, cfg, inputs)
+        if stop_after is not None and epoch - start >= stop_after:
+            return _stage1_run(out, None, {}, history, cfg, inputs)
         t0 = time.perf_counter()
         lab, refined, thres, t_cluster = _cluster_step(memory.features[d.n_src:], cfg, thres)
         memory.labels = _memory_labels(refined, d.n_src).to(device)
@@ -413,25 +397,31 @@ def _fit_pseudo(cfg:PseudoConfig, stop_after:int|None)->PseudoRun:
     save_labels(out/'labels.npy', labels, dict(metrics=metrics, config=cfg.to_dict(), history=history,
                                                      inputs=inputs, paths=[r.path for r in d.recs]))
     ck_path.unlink(missing_ok=True)                       # finished: the labels are the result
-    return PseudoRun(out, labels, metrics, history, cfg, inputs)
+    return _stage1_run(out, labels, metrics, history, cfg, inputs)
 
 # %% ../nbs/10_pseudo.ipynb #d7608f4b
 def fit_pseudo(cfg:PseudoConfig,         # the stage 1 configuration
                stop_after:int|None=None # stop (as if killed) after this many epochs of this call: for tests
-              )->PseudoRun:             # labels None when stopped early
+              )->Run:                   # `labels` None when stopped early
     ("Train SpCL (UDA from `cfg.source`, or USL) and label every visible training image of the target; "
      "results in `cfg.out_dir`, continuing its checkpoint when one is there.")
     with claim_run_dir(cfg.out_dir): return _fit_pseudo(cfg, stop_after)
 
 # %% ../nbs/10_pseudo.ipynb #31bed709
-def load_pseudo_run(out_dir)->PseudoRun:
+def load_pseudo_run(out_dir,     # a finished stage 1 folder
+                    device='cpu' # unused (stage 1's result is its labels): `otla_nb.runs.load_run`'s signature
+                   )->Run:
     "Reopen a finished stage 1 directory (labels.npy and labels.json)."
     out = Path(out_dir)
     info_p = out/'labels.json'
     if not info_p.is_file(): raise FileNotFoundError(f"{info_p} not found: expected a finished stage 1 directory")
     info = json.loads(info_p.read_text())
-    return PseudoRun(out, load_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
-                     PseudoConfig.from_dict(info['config']), info.get('inputs'))
+    return _stage1_run(out, load_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
+                       PseudoConfig.from_dict(info['config']), info.get('inputs'))
+
+# %% ../nbs/10_pseudo.ipynb #841a9dd1
+register_run_kind(PseudoConfig, lambda cfg, resume: fit_pseudo(cfg), load_pseudo_run, done='labels.json',
+                  what='stage 1')   # `fit_pseudo` continues its own checkpoint: it needs no `resume`
 
 # %% ../nbs/10_pseudo.ipynb #36562a88
 def _thumbs(x:np.ndarray|Tensor)->Tensor:
@@ -496,25 +486,12 @@ def pseudo_config_for(train_cfg, # a `TrainConfig`: the target, device, caches a
               progress=train_cfg.progress, out_dir=str(Path(train_cfg.out_dir)/'stage1'))
     return make_pseudo_config(preset, **{**kw, **overrides})
 
-# %% ../nbs/10_pseudo.ipynb #841a9dd1
-def cached_pseudo(cfg:PseudoConfig)->PseudoRun:
-    ("Run stage 1 into `cfg.out_dir`, or reopen it if it finished there with the same run inputs (`run_inputs`), "
-     "or continue it from its checkpoint if it was interrupted.")
-    p = Path(cfg.out_dir)/'labels.json'
-    if p.is_file():
-        run = load_pseudo_run(cfg.out_dir)
-        changes = input_changes(run.inputs or run_inputs(run.config), run_inputs(cfg))
-        if not changes: return run
-        raise FileExistsError(f"{cfg.out_dir} holds a stage 1 run of another configuration ({'; '.join(changes)}); "
-                              "choose another out_dir")
-    return fit_pseudo(cfg)
-
 # %% ../nbs/10_pseudo.ipynb #c2052365
 def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is set to 'unsupervised')
              pseudo_cfg:PseudoConfig|None=None, # stage 1 configuration; None: `pseudo_config_for(train_cfg)`
              resume:bool=False,          # continue an interrupted stage 2 in `train_cfg.out_dir`
              name:str|None=None # stage 2 via `cached_fit(cfg, name)`: `<out_dir>/<name>-<run_key>`, reused when done
-            )->tuple:                    # (PseudoRun, Run)
+            )->tuple:                    # (stage 1's Run, stage 2's Run)
     ("USVI from raw folders: stage 1 (SpCL, reused when it finished) labels the visible images, "
      "stage 2 trains OTLA on them.")
     pcfg = pseudo_cfg or pseudo_config_for(train_cfg)
@@ -525,7 +502,7 @@ def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is s
     try:
         with claim_run_dir(cfg.out_dir) if own else contextlib.nullcontext():
             if own: check_new_run(cfg.out_dir, resume)
-            stage1 = cached_pseudo(pcfg) if ctx.is_main else None
+            stage1 = cached_fit(pcfg, None) if ctx.is_main else None
             ctx.barrier()
             if stage1 is None: stage1 = load_pseudo_run(pcfg.out_dir)
             return stage1, (fit(cfg, resume=resume) if name is None else cached_fit(cfg, name))

@@ -4,9 +4,11 @@
 
 # %% ../nbs/07_runs.ipynb #d87c376d
 from __future__ import annotations
-import contextlib, functools, hashlib, json, os, socket, tempfile
-from dataclasses import asdict
+import contextlib, dataclasses, functools, hashlib, json, os, socket, tempfile
+from dataclasses import asdict, dataclass
+from typing import Callable, NamedTuple
 from pathlib import Path
+import numpy as np
 import torch
 from .cache import _space_note, fingerprint
 from .data import load_dataset
@@ -15,9 +17,10 @@ from .render import world_fingerprint
 from .warmstart import warm_start_config
 
 # %% auto #0
-__all__ = ['NO_RESULT_FIELDS', 'FILE_FIELDS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'atomic_write', 'write_json', 'read_history',
-           'RunDirBusy', 'claim_run_dir', 'check_new_run', 'file_digest', 'run_inputs', 'run_key', 'input_changes',
-           'check_same_inputs', 'load_checkpoint', 'open_run_dir', 'save_epoch']
+__all__ = ['NO_RESULT_FIELDS', 'FILE_FIELDS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'RUN_KINDS', 'atomic_write', 'write_json',
+           'read_history', 'RunDirBusy', 'claim_run_dir', 'check_new_run', 'file_digest', 'run_inputs', 'run_key',
+           'input_changes', 'check_same_inputs', 'load_checkpoint', 'open_run_dir', 'save_epoch', 'Run', 'RunKind',
+           'register_run_kind', 'stored_config', 'load_run', 'cached_run_dir', 'has_cached_run', 'cached_fit']
 
 # %% ../nbs/07_runs.ipynb #fba497f6
 def atomic_write(path, write):
@@ -236,3 +239,100 @@ def save_epoch(out_dir,      # the run folder
     out = Path(out_dir)
     atomic_write(out/'history.jsonl', lambda t: Path(t).write_text(''.join(json.dumps(r) + '\n' for r in history)))
     atomic_write(out/'checkpoint.pt', lambda t: torch.save(state, t))
+
+# %% ../nbs/07_runs.ipynb #62941efe
+@dataclass
+class Run:
+    "A run of any kind, finished or reopened: its folder, model, history, metrics and configuration (and labels)."
+    out_dir:Path                 # the run folder
+    model:object                 # the trained network (None for stage 1, whose result is its labels)
+    history:list                 # one record per finished epoch
+    metrics:dict                 # the final test (stage 1: the clustering's quality); empty while unfinished
+    config:object                # its configuration: `TrainConfig`, `PseudoConfig` or `ADCAConfig`
+    bank:object=None             # stage 2: the infrared label bank of the last epoch
+    labels:np.ndarray|None=None  # stage 1: one label per visible training image, -1 = outlier (None: stopped early)
+    inputs:dict|None=None        # `run_inputs` of the configuration when it ran (None: not recorded)
+
+# %% ../nbs/07_runs.ipynb #b4df9d42
+class RunKind(NamedTuple):
+    "How the runs of one configuration class are trained, reopened and known to be finished."
+    config:type                  # the configuration class (an `otla_nb.config.RunConfig`)
+    fit:Callable                 # `fit(cfg, resume)`: train into `cfg.out_dir` (continuing its run when `resume`)
+    load:Callable                # `load(run_dir, device)`: reopen a run folder (or a checkpoint file) as a `Run`
+    done:str='metrics.json'      # the file that only a finished run's folder holds
+    what:str='training'          # the kind's name in messages
+
+# %% ../nbs/07_runs.ipynb #6f7496bb
+RUN_KINDS = {}   # configuration class name -> its `RunKind` (`register_run_kind`)
+
+# %% ../nbs/07_runs.ipynb #0ed290cd
+def register_run_kind(config:type,             # the configuration class
+                      fit:Callable,            # `fit(cfg, resume)` -> `Run`
+                      load:Callable,           # `load(run_dir, device)` -> `Run`
+                      done:str='metrics.json', # the file only a finished run holds
+                      what:str='training'      # the kind's name in messages
+                     )->RunKind:
+    "Tell `cached_fit` and `load_run` how the runs of `config` are trained, reopened and known to be finished."
+    RUN_KINDS[config.__name__] = kind = RunKind(config, fit, load, done, what)
+    return kind
+
+# %% ../nbs/07_runs.ipynb #d14dfa46
+def _kind_of(cfg)->RunKind:
+    "The registered kind of a configuration object."
+    kind = RUN_KINDS.get(type(cfg).__name__)
+    if kind is None:
+        raise TypeError(f"{type(cfg).__name__} is no registered run configuration: expected one of {sorted(RUN_KINDS)}")
+    return kind
+
+# %% ../nbs/07_runs.ipynb #f05438ee
+def stored_config(path # a run folder, or a checkpoint file
+                 )->dict: # the configuration it records, as `to_dict` wrote it
+    "The configuration a run records: its folder's `config.json`, else stage 1's `labels.json`, else its checkpoint's."
+    path = Path(path)
+    if (path/'config.json').is_file(): return json.loads((path/'config.json').read_text())
+    if (path/'labels.json').is_file(): return json.loads((path/'labels.json').read_text())['config']
+    return load_checkpoint(path, keys=('config',))['config']
+
+# %% ../nbs/07_runs.ipynb #ad1637ae
+def load_run(run_dir,      # a run folder of any registered kind, or a stage 2 checkpoint file
+             device='cpu'  # where the model's tensors land
+            )->Run:
+    "Reopen a run of any kind (stage 1, stage 2, ADCA), told apart by the fields of the configuration it records."
+    d = stored_config(run_dir)
+    unknown = {n: sorted(set(d) - {f.name for f in dataclasses.fields(k.config)}) for n, k in RUN_KINDS.items()}
+    kind = next((RUN_KINDS[n] for n, u in unknown.items() if not u), None)
+    if kind is None:
+        near = min(unknown, key=lambda n: len(unknown[n]), default=None)
+        raise ValueError(f"{run_dir}: its configuration is of none of the run kinds loaded ({sorted(RUN_KINDS)})"
+                         + (f"; the nearest, {near}, has no fields {unknown[near]}" if near else '')
+                         + ": import the module that defines it (otla_nb.train, otla_nb.pseudo, otla_nb.adca)")
+    return kind.load(Path(run_dir), device)
+
+# %% ../nbs/07_runs.ipynb #030e7067
+def cached_run_dir(cfg,             # a run configuration; its `out_dir` is the folder that holds runs
+                   name:str='run'   # readable prefix of the run folder
+                  )->Path:
+    "The folder of `cfg`'s cached run: `out_dir/<name>-<run_key>`."
+    return Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
+
+# %% ../nbs/07_runs.ipynb #b94d1035
+def has_cached_run(cfg, name:str='run')->bool:
+    "Does `cached_run_dir(cfg, name)` hold a finished run of `cfg`'s kind?"
+    return (cached_run_dir(cfg, name)/_kind_of(cfg).done).exists()
+
+# %% ../nbs/07_runs.ipynb #4157cfdc
+def cached_fit(cfg,                 # a run configuration of any registered kind; its `out_dir` holds the runs
+               name:str|None='run'  # readable prefix of the run folder; None: the run folder is `out_dir` itself
+              )->Run:
+    ("Fit `cfg` in `out_dir/<name>-<run_key>` (`name=None`: in `out_dir`), or reopen that run if it finished there "
+     "(`name=None`: only if made with the same run inputs), or continue it if it was interrupted.")
+    kind = _kind_of(cfg)
+    run_dir = Path(cfg.out_dir) if name is None else cached_run_dir(cfg, name)
+    cfg = type(cfg).from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
+    if (run_dir/kind.done).exists():
+        run = kind.load(run_dir, 'cpu')
+        changes = [] if name else input_changes(run.inputs or run_inputs(run.config), run_inputs(cfg))
+        if not changes: return run      # a named folder: its key already says the inputs are the same
+        raise FileExistsError(f"{run_dir} holds a {kind.what} run of another configuration ({'; '.join(changes)}); "
+                              "choose another out_dir")
+    return kind.fit(cfg, resume=(run_dir/'config.json').exists())   # an interrupted run continues

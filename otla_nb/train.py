@@ -5,7 +5,7 @@
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
 import contextlib, dataclasses, itertools, json, math, os, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
@@ -22,8 +22,9 @@ from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .otla import LabelBank
 from .losses import Losses
 from .evaluate import TestSpec, test_sets, evaluate
-from .runs import (write_json, read_history, load_checkpoint, claim_run_dir,
-                          check_new_run, run_inputs, run_key, check_same_inputs, open_run_dir, save_epoch)
+from .config import RunConfig
+from .runs import (write_json, read_history, load_checkpoint, claim_run_dir, check_new_run, run_inputs,
+                          check_same_inputs, open_run_dir, save_epoch, Run, register_run_kind)
 from .distributed import (DistContext, init_distributed, local_shards, shard_batch, all_reduce_mean,
                                  broadcast_object, wrap_ddp, no_sync)
 from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained, build_model, build_optimizer,
@@ -31,27 +32,15 @@ from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained
 from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config', 'tiny_overrides',
-           'train_data', 'EpochPlan', 'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
+__all__ = ['SETTINGS', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'tiny_overrides', 'train_data',
+           'EpochPlan', 'epoch_plan', 'train_epoch', 'fit', 'check_run']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
 
-# %% ../nbs/08_train.ipynb #04938396
-def check_reals(obj,                # a configuration (any object with the named attributes)
-                positive=(),        # fields that must be finite and > 0
-                nonneg=(),          # fields that must be finite and >= 0
-               ):
-    "Refuse, by name, a field of `obj` that is not a finite real number in its range (NaN and inf included)."
-    for k in (*positive, *nonneg):
-        v = getattr(obj, k)
-        real = not isinstance(v, bool) and isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v)
-        if not real or (v <= 0 if k in positive else v < 0):
-            raise ValueError(f"{k}={v!r}: expected a finite number {'> 0' if k in positive else '>= 0'}")
-
 # %% ../nbs/08_train.ipynb #88206dd9
 @dataclass
-class TrainConfig:
+class TrainConfig(RunConfig):
     "Everything that defines a training run (paper defaults; see `PRESETS` for per-data-set values)."
     dataset:str='sysu'              # a name of `otla_nb.data.DATASETS` with a VI layout: sysu, regdb, synthetic
     data_root:str|None=None         # the set's folder (None: synthetic renders under `default_data_root()`)
@@ -106,6 +95,12 @@ class TrainConfig:
     progress:bool=True              # tqdm bars
     out_dir:str='runs/run'          # the run directory
 
+    POSITIVE_INTS = ('epochs', 'n_ids', 'n_vis', 'n_ir', 'num_size', 'img_h', 'img_w', 'test_batch', 'trials')
+    NONNEG_INTS = ('seed',)
+    POSITIVE_REALS = ('lr', 'delta', 'grl_max_iter')
+    NONNEG_REALS = ('backbone_lr_mult', 'weight_decay', 'grl_tau', 'margin', 'w_ce_v', 'w_tri_v', 'w_ce_r', 'w_tri_r',
+                    'lambda_d', 'lambda_a', 'lambda_vr', 'lambda_rv')
+
     def __post_init__(self):
         self.milestones = tuple(self.milestones)
         for k in FAST_PATHS: setattr(self, k, _fast_path(getattr(self, k), k))
@@ -116,32 +111,10 @@ class TrainConfig:
         if self.setting == 'unsupervised' and not self.visible_labels:
             raise ValueError("setting='unsupervised' needs visible_labels: "
                              "a .npy file with one label per visible training image")
-        for k in ('epochs', 'n_ids', 'n_vis', 'n_ir', 'num_size', 'img_h', 'img_w', 'test_batch', 'trials'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"{k}={v!r}: expected a positive integer")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed={self.seed!r}: expected a non-negative integer")
+        self.check_fields()
         if self.n_ids < 2:
             raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
         if self.shards is not None: n_shards(self.n_ids, self.shards, 1)
-        check_reals(self, positive=('lr', 'delta', 'grl_max_iter'),
-                    nonneg=('backbone_lr_mult', 'weight_decay', 'grl_tau', 'margin', 'w_ce_v', 'w_tri_v', 'w_ce_r',
-                            'w_tri_r', 'lambda_d', 'lambda_a', 'lambda_vr', 'lambda_rv'))
-
-    def to_dict(self)->dict:
-        "A JSON-serialisable dict of the configuration."
-        d = asdict(self)
-        d['milestones'] = list(self.milestones)
-        return d
-
-    @classmethod
-    def from_dict(cls, d:dict)->TrainConfig:
-        "Rebuild a configuration from `to_dict`'s output (unknown keys are an error)."
-        names = {f.name for f in dataclasses.fields(cls)}
-        bad = sorted(set(d) - names)
-        if bad: raise ValueError(f"unknown TrainConfig fields {bad}")
-        return cls(**d)
 
 # %% ../nbs/08_train.ipynb #cdedca8d
 PRESETS = {
@@ -313,17 +286,6 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
                  fast_paths='+'.join(s for s in FAST_PATHS if fast_path_on(cfg, device, s)) or 'none')
     return step, stats
 
-# %% ../nbs/08_train.ipynb #2ff94be3
-@dataclass
-class Run:
-    "What `fit` returns: the run directory, the model, its history and final metrics (and the label bank)."
-    out_dir:Path
-    model:DEN
-    history:list
-    metrics:dict
-    config:TrainConfig
-    bank:LabelBank|None=None   # the infrared label bank of the last epoch
-
 # %% ../nbs/08_train.ipynb #109fb6c8
 def _summary_line(h:dict, headline:str)->str:
     "One epoch's line of the training log (`headline`: the test mode whose Rank-1 an evaluated epoch shows)."
@@ -460,8 +422,8 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     return Run(out, model, history, metrics, cfg, bank)
 
 # %% ../nbs/08_train.ipynb #0152033c
-def load_run(run_dir, device='cpu')->Run:
-    "Reopen a run: a directory (its `checkpoint.pt`, history and metrics) or exactly the checkpoint file named."
+def _reopen(run_dir, device='cpu')->Run:
+    "Reopen a training run: a folder (its `checkpoint.pt`, history and metrics) or exactly the checkpoint file named."
     path = Path(run_dir)
     ck = load_checkpoint(path, device)
     own = path.is_dir() or path.name == 'checkpoint.pt'    # another file's weights are not the directory's history
@@ -474,14 +436,7 @@ def load_run(run_dir, device='cpu')->Run:
     bank = LabelBank(len(ck['bank']['labels']), ck['n_classes'])
     bank.load_state_dict(ck['bank'])
     history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
-    return Run(run_dir, model, history, metrics, cfg, bank)
+    return Run(run_dir, model, history, metrics, cfg, bank, inputs=ck.get('inputs'))
 
-# %% ../nbs/08_train.ipynb #92e482b8
-def cached_fit(cfg:TrainConfig, # a configuration; its `out_dir` is the folder that holds runs
-               name:str='run'   # readable prefix of the run directory
-              )->Run:
-    "Fit `cfg` in `out_dir/<name>-<run_key>`, or reopen that run if it already finished (resume it if interrupted)."
-    run_dir = Path(cfg.out_dir)/f'{name}-{run_key(cfg)}'
-    cfg = TrainConfig.from_dict({**cfg.to_dict(), 'out_dir': str(run_dir)})
-    if (run_dir/'metrics.json').exists(): return load_run(run_dir)
-    return fit(cfg, resume=(run_dir/'config.json').exists())   # an interrupted run continues, and says so
+# %% ../nbs/08_train.ipynb #9480dd30
+register_run_kind(TrainConfig, fit, _reopen)   # `otla_nb.runs.load_run` and `cached_fit` train and reopen these

@@ -5,7 +5,7 @@
 # %% ../nbs/05a_warmstart.ipynb #40aff315
 from __future__ import annotations
 import hashlib, json, os, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,13 +18,14 @@ from .transforms import train_transform
 from .model import DEN
 from .render import world_fingerprint
 from .losses import TripletLoss
+from .config import RunConfig
 
 # %% auto #0
 __all__ = ['WarmStartConfig', 'warm_start_source', 'pretrain_backbone', 'warm_start_path', 'warm_start', 'warm_start_config']
 
 # %% ../nbs/05a_warmstart.ipynb #d1a71114
 @dataclass
-class WarmStartConfig:
+class WarmStartConfig(RunConfig):
     "How the synthetic warm start is made (every field changes the weights, except `workers`)."
     arch:str='resnet18'         # torchvision ResNet (the synthetic preset's)
     img_h:int=64
@@ -42,16 +43,19 @@ class WarmStartConfig:
     threads:int=2               # torch threads while training (a sum's rounding, so the weights, depends on it)
     workers:int|None=None       # rendering processes
 
+    POSITIVE_INTS = ('img_h', 'img_w', 'steps', 'p', 'k', 'n_ids', 'threads', 'warmup')
+    NONNEG_INTS = ('seed',)
+    POSITIVE_REALS, NONNEG_REALS = ('lr',), ('weight_decay', 'margin')
+
     def __post_init__(self):
         self.n_per_cam = tuple(self.n_per_cam) if isinstance(self.n_per_cam, (list, tuple)) else self.n_per_cam
-        for k in ('img_h', 'img_w', 'steps', 'p', 'k', 'n_ids', 'threads'):
-            if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
+        self.check_fields()
         if self.n_ids < 2 * self.p:
             raise ValueError(f"n_ids={self.n_ids}: the training half must hold at least p={self.p} identities")
 
     def key(self)->str:
         "A short hash of every field that changes the weights, and of the renderer that draws the source set."
-        d = {k: v for k, v in asdict(self).items() if k != 'workers'} | {'world': world_fingerprint()}
+        d = {k: v for k, v in self.to_dict().items() if k != 'workers'} | {'world': world_fingerprint()}
         return hashlib.sha1(json.dumps(d, sort_keys=True, default=list).encode()).hexdigest()[:10]
 
 # %% ../nbs/05a_warmstart.ipynb #ef8eaa65
@@ -150,7 +154,7 @@ def warm_start(cfg:WarmStartConfig|None=None, # the recipe (default: `WarmStartC
             torch.save(state, tmp)
             os.replace(tmp, path)
         finally: tmp.unlink(missing_ok=True)
-        path.with_suffix('.json').write_text(json.dumps({'config': asdict(cfg), **info}, indent=1, default=list))
+        path.with_suffix('.json').write_text(json.dumps({'config': cfg.to_dict(), **info}, indent=1, default=list))
     return path
 
 # %% ../nbs/05a_warmstart.ipynb #b03023bc
