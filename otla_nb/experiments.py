@@ -11,11 +11,11 @@ import pandas as pd
 import torch
 import matplotlib.pyplot as plt
 
-from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol
+from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol, data_card, dataset_presets
 from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
 from .device import resolve_device
-from .train import PRESETS, TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
+from .train import TrainConfig, make_config, load_run, prepare_data, resolve_pretrained
 from .runs import run_key
 from .train import tiny_overrides, cached_fit
 from .evaluate import TestSpec, extract
@@ -24,11 +24,11 @@ from .metrics import excluded_pairs
 from .pseudo import pseudo_config_for, cached_pseudo, fit_usvi
 
 # %% auto #0
-__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QUICK_STAGE2', 'quick_mode', 'smoke_overrides',
-           'cleanup_smoke', 'project_root', 'resolve_out_dir', 'experiment_config', 'check_parameters', 'run_seeds',
-           'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
-           'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
-           'attention_agreement', 'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1',
+__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'QUICK_STAGE1', 'QUICK_STAGE2', 'quick_mode', 'smoke_overrides', 'cleanup_smoke',
+           'project_root', 'resolve_out_dir', 'experiment_config', 'check_parameters', 'run_seeds', 'main_metrics',
+           'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
+           'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'source_label', 'cached_stage1',
            'cached_stage1_config', 'cached_usvi', 'run_source_domain']
 
 # %% ../nbs/11_experiments.ipynb #a13b62e5
@@ -98,7 +98,8 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
                      )->TrainConfig:
     ("Validate an experiment notebook's parameters; "
      "return the base configuration of its runs (`out_dir` = where results go).")
-    if dataset not in PRESETS: raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PRESETS)}")
+    if dataset not in (presets := dataset_presets('train')):
+        raise ValueError(f"dataset={dataset!r}: expected one of {sorted(presets)}")
     if dataset != 'synthetic':   # None: the set's published folder name under $OTLA_DATA or the package's data folder
         data_root = str(find_data_root(dataset, data_root))
         if not Path(data_root).is_dir(): raise FileNotFoundError(f"data_root={data_root!r} is not a folder")
@@ -479,11 +480,15 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
             'i2v': rank1(INFRARED, VISIBLE), 'v2i': rank1(VISIBLE, INFRARED)}
 
 # %% ../nbs/11_experiments.ipynb #52b54c7c
-SOURCE_LABELS = {'market1501': 'Market-1501', 'dukemtmc': 'DukeMTMC-reID', 'msmt17': 'MSMT17', 'none': 'none (USL)'}
-
 # stage 1 in seconds
 QUICK_STAGE1 = dict(epochs=1, iters=2, batch_size=16, img_h=32, img_w=16, k1=5, k2=2, progress=False)
 QUICK_STAGE2 = dict(n_ids=2)   # the tiny world's stage 1 yields only a few clusters: 2 of them a batch
+
+# %% ../nbs/11_experiments.ipynb #7149404b
+def source_label(source:str # a stage 1 source (a registered RGB set) or 'none' (USL)
+                )->str:     # how tables and figures name it
+    "The label of a stage 1 source in tables and figures: its card's `label`, 'none (USL)' for no source."
+    return 'none (USL)' if source == 'none' else data_card(source).label
 
 # %% ../nbs/11_experiments.ipynb #e4d8080b
 def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target set, device and caches
@@ -526,7 +531,7 @@ def run_source_domain(base:TrainConfig,          # from `experiment_config`
     for src in sources:
         s1, run = cached_usvi(base, src, (source_roots or {}).get(src), stage2=stage2, **stage1)
         m = s1.metrics
-        rows.append(dict(source=src, label=SOURCE_LABELS.get(src, src), **main_metrics(run),
+        rows.append(dict(source=src, label=source_label(src), **main_metrics(run),
                          nmi=m['nmi'], ari=m['ari'], purity=m['purity'], n_clusters=m['n_clusters'],
                          n_true_ids=m['n_true_ids'], outlier_frac=m['outlier_frac'],
                          stage1_s=sum(h['epoch_time'] for h in s1.history),

@@ -16,7 +16,8 @@ from torch import Tensor
 from fastcore.basics import store_attr
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, load_dataset, default_data_root
+from .data import VISIBLE, load_dataset, default_data_root, data_card, dataset_cards, dataset_presets
+from .synthetic import render_once
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint
@@ -29,10 +30,10 @@ from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 
 # %% auto #0
-__all__ = ['SOURCES', 'PSEUDO_PRESETS', 'STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet',
-           'PseudoConfig', 'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch',
-           'extract_features', 'PseudoRun', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for',
-           'cached_pseudo', 'fit_usvi']
+__all__ = ['STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet', 'stage1_sources', 'PseudoConfig',
+           'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch', 'extract_features',
+           'PseudoRun', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for', 'cached_pseudo',
+           'fit_usvi']
 
 # %% ../nbs/10_pseudo.ipynb #f50f9acf
 class HybridMemory(nn.Module):
@@ -111,14 +112,14 @@ class SpCLNet(nn.Module):
         return F.normalize(self.neck(self.body(x).mean((-2, -1))), dim=1)
 
 # %% ../nbs/10_pseudo.ipynb #60a6e69d
-SOURCES = ('market1501', 'dukemtmc', 'msmt17')
-_SYNTH_WRITERS = {'market1501': ('market', 'write_market'), 'dukemtmc': ('duke', 'write_dukemtmc'),
-                  'msmt17': ('msmt17', 'write_msmt17')}
+def stage1_sources()->tuple: # registry names, in the registry's order
+    "The labelled RGB sets stage 1 may learn from (UDA): the registered cards whose role is 'source'."
+    return tuple(n for n, c in dataset_cards().items() if c.role == 'source')
 
 # %% ../nbs/10_pseudo.ipynb #1461560f
 @dataclass
 class PseudoConfig:
-    "Stage 1 (SpCL) settings: SpCL's defaults; see `PSEUDO_PRESETS`."
+    "Stage 1 (SpCL) settings: SpCL's defaults; each set's card holds its preset."
     dataset:str='sysu'                # target: sysu | regdb | synthetic (its visible training images are labelled)
     data_root:str|None=None           # target folder (None: synthetic rendered under `default_data_root()`)
     data_kw:dict=field(default_factory=dict) # target `load_dataset` options (as TrainConfig.data_kw)
@@ -154,8 +155,8 @@ class PseudoConfig:
 
     def __post_init__(self):
         if self.source in ('none', ''): self.source = None
-        if self.source is not None and self.source not in SOURCES:
-            raise ValueError(f"source={self.source!r}: expected one of {SOURCES} or None (USL)")
+        if self.source is not None and self.source not in (sources := stage1_sources()):
+            raise ValueError(f"source={self.source!r}: expected one of {sources} or None (USL)")
         for k in ('epochs', 'iters', 'batch_size', 'num_instances', 'k1', 'k2', 'min_samples', 'img_h', 'img_w',
                   'step_size'):
             if int(getattr(self, k)) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: expected a positive integer")
@@ -178,39 +179,31 @@ class PseudoConfig:
         if bad: raise ValueError(f"unknown PseudoConfig fields {bad}")
         return cls(**d)
 
-# %% ../nbs/10_pseudo.ipynb #66ab550a
-PSEUDO_PRESETS = {
-    'sysu': dict(dataset='sysu'), 'regdb': dict(dataset='regdb'),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained=False,
-                      img_h=64, img_w=32, epochs=10, iters=40, batch_size=32, step_size=8, lr=1e-3, k1=10, k2=3),
-}
-
 # %% ../nbs/10_pseudo.ipynb #2700d675
-def make_pseudo_config(preset:str='synthetic', # a name of `PSEUDO_PRESETS`
+def make_pseudo_config(preset:str='synthetic', # a data set whose card holds a stage 1 preset: sysu, regdb, synthetic
                        **overrides             # any `PseudoConfig` field
                       )->PseudoConfig:
-    "A `PseudoConfig` from a preset, with overrides."
-    if preset not in PSEUDO_PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(PSEUDO_PRESETS)}")
-    return PseudoConfig(**{**PSEUDO_PRESETS[preset], **overrides})
+    "A `PseudoConfig` from a data set's preset (`DataSetCard.stage1`), with overrides."
+    presets = dataset_presets('stage1')
+    if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
+    return PseudoConfig(**{**presets[preset], **overrides})
 
 # %% ../nbs/10_pseudo.ipynb #42dcd592
-def synthetic_source_root(source:str, # a name of `SOURCES`
+def synthetic_source_root(source:str, # a name of `stage1_sources()`
                           target_root=None, # the synthetic world's folder (the source goes beside it)
-                          size='demo',      # a size of `otla_nb.synthetic.PRESETS[layout]` ('tiny', 'demo', 'full')
+                          size='demo',      # a size of the source card's `world` ('tiny', 'demo', 'full')
                           seed:int=0,       # world seed
                           workers:int|None=None # rendering processes
                          )->Path:           # the source folder, in its set's layout
-    "Render (once) a synthetic labelled RGB set in the layout of `source`, beside the synthetic target world."
-    from otla_nb import synthetic
-    if source not in _SYNTH_WRITERS: raise ValueError(f"source={source!r}: expected one of {SOURCES}")
-    layout, writer = _SYNTH_WRITERS[source]
-    if size not in synthetic.PRESETS[layout]:
-        raise ValueError(f"size={size!r}: expected one of {sorted(synthetic.PRESETS[layout])}")
+    ("Render (once) a synthetic labelled RGB set in the layout of `source` (its card's writer), "
+     "beside the synthetic target world.")
+    if source not in (sources := stage1_sources()): raise ValueError(f"source={source!r}: expected one of {sources}")
+    card = data_card(source)
+    if size not in card.world: raise ValueError(f"size={size!r}: expected one of {sorted(card.world)}")
     base = Path(target_root).parent if target_root is not None else default_data_root()/'synthetic'
-    root = base/f'{layout}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
+    root = base/f'{source}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
     # once, however many processes ask at once
-    return synthetic.render_once(root, getattr(synthetic, writer), seed=seed, workers=workers,
-                                 **synthetic.PRESETS[layout][size])
+    return render_once(root, card.writer, seed=seed, workers=workers, **card.world[size])
 
 # %% ../nbs/10_pseudo.ipynb #572fb771
 def source_dataset(cfg:PseudoConfig):
@@ -489,7 +482,7 @@ def pseudo_config_for(train_cfg, # a `TrainConfig`: the target, device, caches a
                       **overrides  # any `PseudoConfig` field
                      )->PseudoConfig:
     "The stage 1 configuration that labels the visible training images `train_cfg` will read."
-    preset = train_cfg.dataset if train_cfg.dataset in PSEUDO_PRESETS else 'sysu'
+    preset = train_cfg.dataset if train_cfg.dataset in dataset_presets('stage1') else 'sysu'
     kw = dict(dataset=train_cfg.dataset, data_root=train_cfg.data_root, data_kw=dict(train_cfg.data_kw), source=source,
               device=train_cfg.device, cache_dir=train_cfg.cache_dir, workers=train_cfg.workers,
               progress=train_cfg.progress, out_dir=str(Path(train_cfg.out_dir)/'stage1'))

@@ -13,13 +13,12 @@ from torch import Tensor
 from typing import NamedTuple
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
+from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol, dataset_presets
 from .device import (FAST_PATHS, _fast_path, check_device, fast_path_on, autocast,
                             in_memory_format)
 from .transforms import train_transform, test_transform, augment_draws, norm_constants
 from .labels import load_labels
 from .sampler import CrossModalIdentitySampler
-from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .warmstart import warm_start, warm_start_config
 from .otla import LabelBank
@@ -31,7 +30,7 @@ from .distributed import (DistContext, init_distributed, local_shards, shard_bat
                                  all_reduce_mean, broadcast_buffers, broadcast_object, wrap_ddp, no_sync)
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PREDICT_MODES', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config',
+__all__ = ['SETTINGS', 'PREDICT_MODES', 'SEED_STRIDE', 'SHARD_SLOTS', 'check_reals', 'TrainConfig', 'make_config',
            'tiny_overrides', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model',
            'build_optimizer', 'set_lr', 'ot_logits', 'predict', 'predict_reference', 'assign_labels', 'EpochPlan',
            'epoch_plan', 'train_epoch', 'Run', 'fit', 'check_run', 'load_run', 'cached_fit']
@@ -55,8 +54,8 @@ def check_reals(obj,                # a configuration (any object with the named
 # %% ../nbs/08_train.ipynb #88206dd9
 @dataclass
 class TrainConfig:
-    "Everything that defines a training run (paper defaults; see `PRESETS` for per-data-set values)."
-    dataset:str='sysu'              # a name of `otla_nb.data.DATASETS` with a VI layout: sysu, regdb, synthetic
+    "Everything that defines a training run (paper defaults; each set's card holds its preset)."
+    dataset:str='sysu'              # a registered target set (`otla_nb.data.data_card`): sysu, regdb, synthetic
     data_root:str|None=None         # the set's folder (None: synthetic renders under `default_data_root()`)
     data_kw:dict=field(default_factory=dict) # extra `load_dataset` options (synthetic: size, seed; regdb: trial)
     setting:str='semi'              # supervised | semi | unsupervised
@@ -146,22 +145,14 @@ class TrainConfig:
         if bad: raise ValueError(f"unknown TrainConfig fields {bad}")
         return cls(**d)
 
-# %% ../nbs/08_train.ipynb #cdedca8d
-PRESETS = {
-    'sysu': dict(dataset='sysu', num_size=1, per_add_iters=1),
-    'regdb': dict(dataset='regdb', num_size=2, per_add_iters=5),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
-                      img_h=64, img_w=32, n_ids=8, n_vis=4, n_ir=4, epochs=12, warmup_epochs=2, milestones=(8, 11),
-                      per_add_iters=400, trials=10),
-}
-
 # %% ../nbs/08_train.ipynb #59f36040
-def make_config(preset:str='synthetic', # a name of `PRESETS`
+def make_config(preset:str='synthetic', # a data set whose card holds a stage 2 preset: sysu, regdb, synthetic, ...
                 **overrides             # any `TrainConfig` field
                )->TrainConfig:
-    "A `TrainConfig` from a preset, with overrides."
-    if preset not in PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(PRESETS)}")
-    return TrainConfig(**{**PRESETS[preset], **overrides})
+    "A `TrainConfig` from a data set's preset (`DataSetCard.train`), with overrides."
+    presets = dataset_presets('train')
+    if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
+    return TrainConfig(**{**presets[preset], **overrides})
 
 # %% ../nbs/08_train.ipynb #9424550b
 def tiny_overrides(root # scratch folder: the tiny world and the image caches go under it
