@@ -167,6 +167,22 @@ def _market_dir(d:Path, layout:str, relabel:bool)->list:
     label = {p: i for i, p in enumerate(sorted({p for _, p, _ in items}))} if relabel else None
     return [Record(f, label[p] if relabel else p, c, VISIBLE) for f, p, c in items]
 
+# %% ../nbs/00_data.ipynb #04133163
+def _market_layout(root, layout:str)->tuple:
+    ("(train, query, gallery) Records of a Market-1501-style set (Market-1501, DukeMTMC-reID): `bounding_box_train/` "
+     "relabelled, `query/`, `bounding_box_test/`, in `root` or its sub-folder named as the set is published.")
+    base = _find_base(root, data_card(layout).folders, 'bounding_box_train', layout)
+    return tuple(_market_dir(base/d, layout, d == 'bounding_box_train')
+                 for d in ('bounding_box_train', 'query', 'bounding_box_test'))
+
+# %% ../nbs/00_data.ipynb #ca2a1285
+def _market_layout_text(folder:str, # the published folder name
+                        names:str   # the file names, e.g. "'<pid>_c<cam>_f<frame>.jpg', e.g. 0001_c2_f0046182.jpg"
+                       )->str:      # the layout text of the set's card
+    "The layout of a Market-1501-style set, as its reader's errors quote it."
+    return (f"{folder}/   (or the folder itself)\n  bounding_box_train/, bounding_box_test/, query/"
+            f"   (files {names})")
+
 # %% ../nbs/00_data.ipynb #2add27af
 @dataclass
 class Dataset:
@@ -279,6 +295,18 @@ class DataSetCard:
         return 'source' if self.protocol is None else 'target'
 
     def __repr__(self): return f"DataSetCard({self.name!r}, {self.label!r}, role={self.role!r})"
+
+# %% ../nbs/00_data.ipynb #5bae2871
+def _market_card(reader,        # the set's reader, named as the set: `market1501`, `dukemtmc`
+                 label:str,     # how tables name it
+                 folders:tuple, # its published folder names
+                 names:str,     # its file names, as the layout text quotes them
+                 counts:dict,   # its published counts
+                 **kw           # the card's other fields: writer, world
+                )->DataSetCard:
+    "The card of a Market-1501-style RGB source set: loader, layout text, folders and counts in one call."
+    return DataSetCard(reader.__name__, label, _load_rgb(reader, reader.__name__), None,
+                       _market_layout_text(folders[0], names), folders, counts, **kw)
 
 # %% ../nbs/00_data.ipynb #c83f9a42
 _EXTRA = {}   # name -> DataSetCard: the sets `register_dataset` added beside the package's (`otla_nb.sets.CARDS`)

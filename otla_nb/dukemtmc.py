@@ -4,9 +4,8 @@
 
 # %% ../nbs/01e_dukemtmc.ipynb #d08a83bc
 from __future__ import annotations
-from .data import (VISIBLE, DataSetCard, _find_base,
-                          _market_dir, _load_rgb)
-from .synthetic import write_dukemtmc
+from .data import (VISIBLE, _market_layout, _market_card)
+from .synthetic import rgb_sizes, write_dukemtmc
 
 # %% auto #0
 __all__ = ['DUKEMTMC_CARD', 'dukemtmc']
@@ -15,17 +14,11 @@ __all__ = ['DUKEMTMC_CARD', 'dukemtmc']
 def dukemtmc(root=None, # DukeMTMC-reID folder (or its parent holding DukeMTMC-reID/)
             )->tuple:   # (train, query, gallery) lists of Records
     "DukeMTMC-reID as torchreid reads it; train relabelled."
-    base = _find_base(root, ['DukeMTMC-reID'], 'bounding_box_train', 'dukemtmc')
-    return (_market_dir(base/'bounding_box_train', 'dukemtmc', True),
-            _market_dir(base/'query', 'dukemtmc', False), _market_dir(base/'bounding_box_test', 'dukemtmc', False))
+    return _market_layout(root, 'dukemtmc')
 
 # %% ../nbs/01e_dukemtmc.ipynb #797270b1
-DUKEMTMC_CARD = DataSetCard(
-    'dukemtmc', 'DukeMTMC-reID', _load_rgb(dukemtmc, 'dukemtmc'),
-    layout=("DukeMTMC-reID/   (or the folder itself)\n  bounding_box_train/, bounding_box_test/, query/"
-            "   (files '<pid>_c<cam>_f<frame>.jpg', e.g. 0001_c2_f0046182.jpg)"),
-    folders=('DukeMTMC-reID',),
-    counts={('train', VISIBLE): (702, 16_522), ('query', VISIBLE): (702, 2_228), ('gallery', VISIBLE): (1_110, 17_661)},
-    writer=write_dukemtmc,
-    world={'tiny': dict(n_ids=8, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=300, n_per_cam=(1, 3)),
-           'full': dict(n_ids=1404)})
+DUKEMTMC_CARD = _market_card(dukemtmc, 'DukeMTMC-reID', ('DukeMTMC-reID',),
+                             "'<pid>_c<cam>_f<frame>.jpg', e.g. 0001_c2_f0046182.jpg",
+                             {('train', VISIBLE): (702, 16_522), ('query', VISIBLE): (702, 2_228),
+                              ('gallery', VISIBLE): (1_110, 17_661)},
+                             writer=write_dukemtmc, world=rgb_sizes(1404))

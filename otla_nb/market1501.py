@@ -4,9 +4,8 @@
 
 # %% ../nbs/01d_market1501.ipynb #7d37513f
 from __future__ import annotations
-from .data import (VISIBLE, DataSetCard, _find_base,
-                          _market_dir, _load_rgb)
-from .synthetic import write_market1501
+from .data import (VISIBLE, _market_layout, _market_card)
+from .synthetic import rgb_sizes, write_market1501
 
 # %% auto #0
 __all__ = ['MARKET1501_CARD', 'market1501']
@@ -15,17 +14,11 @@ __all__ = ['MARKET1501_CARD', 'market1501']
 def market1501(root=None, # Market-1501 folder (or its parent holding Market-1501-v15.09.15/)
               )->tuple:   # (train, query, gallery) lists of Records
     "Market-1501 as torchreid reads it: junk dropped, distractors (pid 0) kept in the gallery, train relabelled."
-    base = _find_base(root, ['Market-1501-v15.09.15', 'Market-1501'], 'bounding_box_train', 'market1501')
-    return (_market_dir(base/'bounding_box_train', 'market1501', True),
-            _market_dir(base/'query', 'market1501', False), _market_dir(base/'bounding_box_test', 'market1501', False))
+    return _market_layout(root, 'market1501')
 
 # %% ../nbs/01d_market1501.ipynb #03dfd506
-MARKET1501_CARD = DataSetCard(
-    'market1501', 'Market-1501', _load_rgb(market1501, 'market1501'),
-    layout=("Market-1501-v15.09.15/   (or the folder itself)\n  bounding_box_train/, bounding_box_test/, query/"
-            "   (files '<pid>_c<cam>s<seq>_<frame>_<box>.jpg', e.g. 0002_c1s1_000451_03.jpg)"),
-    folders=('Market-1501-v15.09.15', 'Market-1501'),
-    counts={('train', VISIBLE): (751, 12_936), ('query', VISIBLE): (750, 3_368), ('gallery', VISIBLE): (751, 15_913)},
-    writer=write_market1501,
-    world={'tiny': dict(n_ids=8, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=300, n_per_cam=(1, 3)),
-           'full': dict(n_ids=1501)})
+MARKET1501_CARD = _market_card(market1501, 'Market-1501', ('Market-1501-v15.09.15', 'Market-1501'),
+                               "'<pid>_c<cam>s<seq>_<frame>_<box>.jpg', e.g. 0002_c1s1_000451_03.jpg",
+                               {('train', VISIBLE): (751, 12_936), ('query', VISIBLE): (750, 3_368),
+                                ('gallery', VISIBLE): (751, 15_913)},
+                               writer=write_market1501, world=rgb_sizes(1501))

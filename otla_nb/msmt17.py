@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from .data import (VISIBLE, Record, DataSetCard, _need_dir, _refuse, _few, _path_list_problems, _find_base,
                           _load_rgb, read_label_file)
-from .synthetic import write_msmt17
+from .synthetic import rgb_sizes, write_msmt17
 
 # %% auto #0
 __all__ = ['MSMT_DIRS', 'MSMT17_CARD', 'msmt17']
@@ -76,5 +76,4 @@ MSMT17_CARD = DataSetCard(
     counts={('train', VISIBLE): (1_041, 30_248), ('query', VISIBLE): (3_060, 11_659),
             ('gallery', VISIBLE): (3_060, 82_161)},
     check_lists=_msmt17_lists, writer=write_msmt17,
-    world={'tiny': dict(n_ids=12, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=600, n_per_cam=(1, 3)),
-           'full': dict(n_ids=4101)})
+    world=rgb_sizes(4101, tiny=12, demo=600))

@@ -17,8 +17,8 @@ from .render import (LAYOUT_CODES, Population, RenderOpts, layout_cameras, make_
                             sample_identity, sample_pose, world_fingerprint)
 
 # %% auto #0
-__all__ = ['MSMT_DATES', 'MSMT_TIMES', 'SIZES', 'SynthSet', 'render_once', 'sysu_split', 'write_sysu', 'write_regdb',
-           'write_market1501', 'write_dukemtmc', 'write_msmt17', 'world_options', 'synthetic_root']
+__all__ = ['MSMT_DATES', 'MSMT_TIMES', 'SIZES', 'SynthSet', 'WriteOpts', 'render_once', 'sysu_split', 'write_sysu', 'write_regdb',
+           'write_market1501', 'write_dukemtmc', 'write_msmt17', 'rgb_sizes', 'world_options', 'synthetic_root']
 
 # %% ../nbs/01a_synthetic.ipynb #3b904f9b
 @dataclass
@@ -97,11 +97,32 @@ def _clear_leftovers(root:Path):
     for n in os.listdir(root.parent):
         if n.startswith((f'.{root.name}.tmp-', f'.{root.name}.old-')): shutil.rmtree(root.parent/n, ignore_errors=True)
 
+# %% ../nbs/01a_synthetic.ipynb #9ac0070f
+@dataclass
+class WriteOpts:
+    "What every writer takes beside its layout's own arguments (as keywords, with the rendering options)."
+    size:tuple=(128, 64)       # (H, W) of the written images
+    population:object=None     # attribute prior: a key for make_population or a Population (default: the writer's)
+    workers:int|None=None      # processes; None = os.cpu_count()
+    overwrite:bool=False       # replace a non-empty root
+    quality:int=90             # JPEG quality (not a RegDB option: it is written as BMP)
+
+# %% ../nbs/01a_synthetic.ipynb #9ef1e80a
+def _common(root, kw:dict, population=None, jpeg:bool=True)->tuple:
+    ("Validate what a writer takes beside its own arguments (`WriteOpts` fields, then rendering options: "
+     "`RenderOpts` fields) before anything touches the disk; `population` is the writer's default.")
+    names = {f.name for f in fields(WriteOpts)} - (set() if jpeg else {'quality'})
+    o = make_opts(**{k: v for k, v in kw.items() if k not in names})
+    w = WriteOpts(**{'population': population, **{k: v for k, v in kw.items() if k in names}})
+    w.size, w.workers = _check_size(w.size), _workers(w.workers)
+    _check_root(root, w.overwrite)
+    return o, w
+
 # %% ../nbs/01a_synthetic.ipynb #ac313ca1
-def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, overwrite, quality, texts, meta, ids,
-           extra=None)->SynthSet:
+def _write(root, layout, seed, jobs, cameras, opts:RenderOpts, w:WriteOpts, texts, meta, ids, extra=None)->SynthSet:
     ("Render `jobs` in parallel into a temporary sibling of `root`, add the text files and the manifest, rename; "
      "under the lock of `root`'s folder, after removing what killed writes of `root` left.")
+    population, size, workers, overwrite = _population(w.population), w.size, w.workers, w.overwrite
     t0 = time.perf_counter()
     root = Path(root)
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +134,7 @@ def _write(root, layout, seed, jobs, cameras, population, size, opts, workers, o
         tmp = Path(tempfile.mkdtemp(prefix=f'.{root.name}.tmp-', dir=root.parent))
         try:
             ctx = dict(seed=seed, layout=layout, cameras=cameras, population=population, size=tuple(size), opts=opts,
-                       tmp=str(tmp), quality=quality)
+                       tmp=str(tmp), quality=w.quality)
             workers = min(workers, len(jobs))
             if workers <= 1:
                 _init_worker(ctx)
@@ -159,14 +180,6 @@ def _check_n_ids(n_ids, lo:int, why:str):
 def _population(population)->Population:
     return population if isinstance(population, Population) else make_population(population)
 
-# %% ../nbs/01a_synthetic.ipynb #9ac0070f
-def _common(opts, size, workers, root, overwrite):
-    "Validate the arguments every writer shares, before anything touches the disk."
-    o = make_opts(**opts)
-    size, workers = _check_size(size), _workers(workers)
-    _check_root(root, overwrite)
-    return o, size, workers
-
 # %% ../nbs/01a_synthetic.ipynb #b8246d4a
 def render_once(root,    # the set's folder
                 write,   # a writer, called as `write(root, **kw)`: `write_sysu`, `write_market1501`, ...
@@ -211,15 +224,10 @@ def write_sysu(root,                  # folder to create (absent or empty, unles
                n_ir=(16, 21),         # images per (identity, infrared camera): int or (lo, hi)
                p_rgb:float=.75,       # probability that an identity passes each visible camera
                p_ir:float=.8,         # probability that an identity passes each infrared camera
-               size=(128, 64),        # (H, W) of the written images
-               population=None,       # attribute prior: a key for make_population or a Population
-               workers:int|None=None, # processes; None = os.cpu_count()
-               overwrite:bool=False,  # replace a non-empty root
-               quality:int=90,        # JPEG quality
-               **opts                 # rendering options: fields of RenderOpts
+               **kw                   # `WriteOpts` fields, `RenderOpts` fields
               )->SynthSet:
     "Write a synthetic SYSU-MM01: cam{1..6}/{pid:04d}/{k:04d}.jpg and exp/{train,val,test}_id.txt."
-    o, size, workers = _common(opts, size, workers, root, overwrite)
+    o, w = _common(root, kw)
     n_rgb, n_ir = _count_range('n_rgb', n_rgb), _count_range('n_ir', n_ir)
     if not (0 <= p_rgb <= 1 and 0 <= p_ir <= 1):
         raise ValueError(f"`p_rgb` and `p_ir` must be in [0, 1], got {p_rgb}, {p_ir}")
@@ -240,8 +248,7 @@ def write_sysu(root,                  # folder to create (absent or empty, unles
         jobs.append(((pid,), items))
     texts = {f'exp/{s}_id.txt': ','.join(map(str, ids[s])) + '\n' for s in ('train', 'val', 'test')}
     meta = dict(n_ids=n_ids, n_rgb=n_rgb, n_ir=n_ir, p_rgb=p_rgb, p_ir=p_ir)
-    return _write(root, 'sysu', seed, jobs, cams, _population(population),
-                  size, o, workers, overwrite, quality, texts, meta, ids)
+    return _write(root, 'sysu', seed, jobs, cams, o, w, texts, meta, ids)
 
 # %% ../nbs/01a_synthetic.ipynb #738870c5
 def write_regdb(root,                  # folder to create (absent or empty, unless overwrite)
@@ -249,14 +256,10 @@ def write_regdb(root,                  # folder to create (absent or empty, unle
                 seed:int=0,            # world seed: same seed and arguments, same bytes
                 n_per_id:int=10,       # visible and thermal images per identity (RegDB: 10 + 10)
                 n_trials:int=10,       # random train/test splits written to idx/ (RegDB: 10)
-                size=(128, 64),        # (H, W) of the written images
-                population=None,       # attribute prior: a key for make_population or a Population
-                workers:int|None=None, # processes; None = os.cpu_count()
-                overwrite:bool=False,  # replace a non-empty root
-                **opts                 # rendering options: fields of RenderOpts
+                **kw                   # `WriteOpts` fields but quality, `RenderOpts` fields
                )->SynthSet:
     "Write a synthetic RegDB: Visible/{pid}/ and Thermal/{pid}/ .bmp pairs, idx/{train,test}_{visible,thermal}_{t}.txt."
-    o, size, workers = _common(opts, size, workers, root, overwrite)
+    o, w = _common(root, kw, jpeg=False)
     _check_n_ids(n_ids, 2, 'one train and one test identity')
     if isinstance(n_per_id, bool) or not isinstance(n_per_id, (int, np.integer)) or n_per_id < 1:
         raise ValueError(f"`n_per_id` must be an int >= 1, got {n_per_id!r}")
@@ -264,7 +267,7 @@ def write_regdb(root,                  # folder to create (absent or empty, unle
         raise ValueError(f"`n_trials` must be an int >= 1, got {n_trials!r}")
     if n_ids * n_per_id > 99999:
         raise ValueError(f"`n_ids` * `n_per_id` must be <= 99999 (5-digit image numbers), got {n_ids * n_per_id}")
-    pop, code = _population(population), LAYOUT_CODES['regdb']
+    pop, code = _population(w.population), LAYOUT_CODES['regdb']
     jobs, files = [], {}
     for pid in range(1, n_ids + 1):
         g = 'female' if sample_identity(np.random.default_rng([seed, code, 0, pid]), pop).female else 'male'
@@ -285,8 +288,8 @@ def write_regdb(root,                  # folder to create (absent or empty, unle
             for m, mod in enumerate(('visible', 'thermal')):
                 texts[f'idx/{split}_{mod}_{t}.txt'] = ''.join(f'{f} {lab}\n' for lab, p in enumerate(pids)
                                                               for f in files[p][m])
-    return _write(root, 'regdb', seed, jobs, layout_cameras('regdb', seed, o.cast), pop, size, o, workers, overwrite,
-                  90, texts, dict(n_ids=n_ids, n_per_id=n_per_id, n_trials=n_trials), ids)
+    meta = dict(n_ids=n_ids, n_per_id=n_per_id, n_trials=n_trials)
+    return _write(root, 'regdb', seed, jobs, layout_cameras('regdb', seed, o.cast), o, w, texts, meta, ids)
 
 # %% ../nbs/01a_synthetic.ipynb #8998e4de
 def _tracks(r, n_cams:int, cams_per_id:tuple, n_per_cam:tuple)->dict:
@@ -332,15 +335,10 @@ def write_market1501(root,                 # folder to create (absent or empty, 
                  cams_per_id=(2, 6),    # cameras each identity passes: int or (lo, hi) within 2..6
                  n_distractors:int|None=None, # gallery images with pid 0000; None = max(3, n_test // 2)
                  n_junk:int|None=None,  # gallery images with pid -1; None = max(3, n_test // 2)
-                 size=(128, 64),        # (H, W) of the written images
-                 population='market',   # attribute prior: a key for make_population or a Population
-                 workers:int|None=None, # processes; None = os.cpu_count()
-                 overwrite:bool=False,  # replace a non-empty root
-                 quality:int=90,        # JPEG quality
-                 **opts                 # rendering options: fields of RenderOpts
+                 **kw                   # `WriteOpts` fields (population: 'market'), `RenderOpts` fields
                 )->SynthSet:
     "Write a synthetic Market-1501: bounding_box_train/, bounding_box_test/ (with 0000 and -1 images) and query/."
-    o, size, workers = _common(opts, size, workers, root, overwrite)
+    o, w = _common(root, kw, population='market')
     n_per_cam, cams_per_id = _rgb_args(n_ids, n_per_cam, cams_per_id, 6)
     if n_ids > 9999: raise ValueError(f"`n_ids` must be <= 9999 (4-digit ids), got {n_ids}")
     code = LAYOUT_CODES['market1501']
@@ -364,8 +362,7 @@ def write_market1501(root,                 # folder to create (absent or empty, 
                f"{1000 * j + int(r.integers(0, 1000)):06d}_{int(r.integers(1, 9)):02d}.jpg")
         jobs.append(((10 ** 6 + j,) if junk else None, [(rel, c, (0, c, j), None, 'junk' if junk else 'empty')]))
     meta = dict(n_ids=n_ids, n_per_cam=n_per_cam, cams_per_id=cams_per_id, n_distractors=n_distractors, n_junk=n_junk)
-    return _write(root, 'market1501', seed, jobs, layout_cameras('market1501', seed, o.cast), _population(population),
-                  size, o, workers, overwrite, quality, {}, meta, ids)
+    return _write(root, 'market1501', seed, jobs, layout_cameras('market1501', seed, o.cast), o, w, {}, meta, ids)
 
 # %% ../nbs/01a_synthetic.ipynb #5e3f2166
 def write_dukemtmc(root,                  # folder to create (absent or empty, unless overwrite)
@@ -374,16 +371,11 @@ def write_dukemtmc(root,                  # folder to create (absent or empty, u
                    n_per_cam=(2, 6),      # images per (identity, camera): int or (lo, hi)
                    cams_per_id=(2, 5),    # cameras each identity passes: int or (lo, hi) within 2..8
                    n_distractor_ids:int|None=None, # identities seen only in the gallery; None = round(29% of n_ids)
-                   size=(128, 64),        # (H, W) of the written images
-                   population='duke',     # attribute prior: a key for make_population or a Population
-                   workers:int|None=None, # processes; None = os.cpu_count()
-                   overwrite:bool=False,  # replace a non-empty root
-                   quality:int=90,        # JPEG quality
-                   **opts                 # rendering options: fields of RenderOpts
+                   **kw                   # `WriteOpts` fields (population: 'duke'), `RenderOpts` fields
                   )->SynthSet:
     ("Write a synthetic DukeMTMC-reID: bounding_box_train/, bounding_box_test/ and query/ of "
      "{pid:04d}_c{cam}_f{frame:07d}.jpg.")
-    o, size, workers = _common(opts, size, workers, root, overwrite)
+    o, w = _common(root, kw, population='duke')
     n_per_cam, cams_per_id = _rgb_args(n_ids, n_per_cam, cams_per_id, 8)
     n_dis = round(.29 * n_ids) if n_distractor_ids is None else n_distractor_ids
     if not isinstance(n_dis, (int, np.integer)) or n_dis < 0:
@@ -402,8 +394,7 @@ def write_dukemtmc(root,                  # folder to create (absent or empty, u
     jobs = _track_jobs(seed, code, srt(pool), 8, cams_per_id, n_per_cam, test, test | set(ids['distractor']),
                        (1000, 200000), (20, 600), name)
     meta = dict(n_ids=n_ids, n_per_cam=n_per_cam, cams_per_id=cams_per_id, n_distractor_ids=n_dis)
-    return _write(root, 'dukemtmc', seed, jobs, layout_cameras('dukemtmc', seed, o.cast), _population(population),
-                  size, o, workers, overwrite, quality, {}, meta, ids)
+    return _write(root, 'dukemtmc', seed, jobs, layout_cameras('dukemtmc', seed, o.cast), o, w, {}, meta, ids)
 
 # %% ../nbs/01a_synthetic.ipynb #705e44f7
 MSMT_DATES = ('0113', '0114', '0302', '0303')
@@ -417,15 +408,10 @@ def write_msmt17(root,                  # folder to create (absent or empty, unl
                  cams_per_id=(2, 5),    # cameras each identity passes: int or (lo, hi) within 2..15
                  val_frac:float=.07,    # share of training images in list_val.txt, not list_train.txt (>= 1 if > 0)
                  query_frac:float=.12,  # share of a test identity's images used as queries (>= 1, one camera)
-                 size=(128, 64),        # (H, W) of the written images
-                 population='msmt17',   # attribute prior: a key for make_population or a Population
-                 workers:int|None=None, # processes; None = os.cpu_count()
-                 overwrite:bool=False,  # replace a non-empty root
-                 quality:int=90,        # JPEG quality
-                 **opts                 # rendering options: fields of RenderOpts
+                 **kw                   # `WriteOpts` fields (population: 'msmt17'), `RenderOpts` fields
                 )->SynthSet:
     "Write a synthetic MSMT17 (V1): train/{pid:04d}/, test/{pid:04d}/ and list_{train,val,query,gallery}.txt."
-    o, size, workers = _common(opts, size, workers, root, overwrite)
+    o, w = _common(root, kw, population='msmt17')
     n_per_cam, cams_per_id = _rgb_args(n_ids, n_per_cam, cams_per_id, 15)
     if not (0 <= val_frac < 1 and 0 < query_frac < 1):
         raise ValueError(f"`val_frac` must be in [0, 1) and `query_frac` in (0, 1), got {val_frac}, {query_frac}")
@@ -463,8 +449,8 @@ def write_msmt17(root,                  # folder to create (absent or empty, unl
     texts = {f'list_{k}.txt': ''.join(l + '\n' for l in v) for k, v in lists.items()}
     ids = {'train': list(range(n_tr)), 'test': list(range(n_ids - n_tr))}
     meta = dict(n_ids=n_ids, n_per_cam=n_per_cam, cams_per_id=cams_per_id, val_frac=val_frac, query_frac=query_frac)
-    return _write(root, 'msmt17', seed, jobs, cams, _population(population), size, o, workers, overwrite,
-                  quality, texts, meta, ids, extra={f'list_{k}': len(v) for k, v in lists.items()})
+    return _write(root, 'msmt17', seed, jobs, cams, o, w, texts, meta, ids,
+                  extra={f'list_{k}': len(v) for k, v in lists.items()})
 
 # %% ../nbs/01a_synthetic.ipynb #e78c6b0c
 SIZES = {
@@ -472,6 +458,15 @@ SIZES = {
     'demo': dict(n_ids=150, n_test=30, n_rgb=2, n_ir=(3, 4)),
     'sysu': dict(n_ids=491, n_test=96, n_rgb=(16, 21), n_ir=(16, 21)),
 }
+
+# %% ../nbs/01a_synthetic.ipynb #55e87462
+def rgb_sizes(full:int,   # the real set's identities ('full')
+              tiny:int=8, # identities of 'tiny' (seconds; tests)
+              demo:int=300 # identities of 'demo' (the CPU demo's sources)
+             )->dict:     # {'tiny', 'demo', 'full'} -> writer arguments
+    "The sizes of an RGB source's writer (`write_market1501`, `write_dukemtmc`, `write_msmt17`): its card's `world`."
+    return {'tiny': dict(n_ids=tiny, n_per_cam=(1, 2), cams_per_id=(2, 3)), 'demo': dict(n_ids=demo, n_per_cam=(1, 3)),
+            'full': dict(n_ids=full)}
 
 # %% ../nbs/01a_synthetic.ipynb #e8f30b9e
 def _synthetic_preset(size)->dict:
