@@ -67,6 +67,7 @@ def _msmt17_lists(root:Path, synth:dict|None)->tuple:
     except ValueError as e: return list(getattr(e, 'problems', [])), [], {}   # a reader's other error: its own
     except FileNotFoundError: return [], [], {}
 
+# %% ../nbs/01f_msmt17.ipynb #8cfa5102
 MSMT17_CARD = DataSetCard(
     'msmt17', 'MSMT17', _load_rgb(msmt17, 'msmt17'),
     layout=("MSMT17_V1/   (or MSMT17_V2/, or the folder itself)\n  train/<pid>/<file>.jpg, test/<pid>/<file>.jpg"
