@@ -1,7 +1,8 @@
 """Where a CPU epoch of the synthetic demo goes, and what each CPU lever buys, measured in one run.
 
-The demo's training configuration (`PRESETS['synthetic']`: ResNet-18 at 64 x 32, batches of 8 identities x (4 + 4)
-images, on the demo world) from random weights (the weights do not change the time). Two tables:
+The demo's training configuration (the synthetic card's preset, `make_config('synthetic')`: ResNet-18 at 64 x 32,
+batches of 8 identities x (4 + 4) images, on the demo world) from random weights (the weights do not change the time).
+Two tables:
 
 - **breakdown**, before (float32, contiguous, Adam's loop: the CPU's configuration until 2026-12-07) and with the
   default now (`'auto'` fast paths: fused Adam on every CPU, bf16 autocast with channels_last on a CPU with native

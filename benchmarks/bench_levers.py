@@ -1,12 +1,12 @@
 """What each lever buys the supervised model on the synthetic demo world: the calibration table of `01a_synthetic`.
 
 Every row is one supervised run (true infrared labels): the November preset with one lever changed (or two, where the
-row says so), and the current preset (`otla_nb.train.PRESETS['synthetic']`). The November preset is ResNet-18 from
-random weights, 4 identities x (8 + 8) a batch, 64 x 32, 12 epochs. It reports the protocol's all-search Rank-1 / mAP
-over the gallery trials, the four `modality_rank1` numbers (visible->visible, infrared->infrared, infrared->visible,
-visible->infrared on the test identities), and the CPU time of the run's epochs. Runs train in `--jobs` processes of
-one torch thread each (the numbers do not depend on `--jobs`). A lever's cost is its training time; the warm start's
-own cost (once per machine) is printed apart.
+row says so), and the current preset (the synthetic card's, `otla_nb.data.data_card('synthetic').train`). The November
+preset is ResNet-18 from random weights, 4 identities x (8 + 8) a batch, 64 x 32, 12 epochs. It reports the
+protocol's all-search Rank-1 / mAP over the gallery trials, the four `modality_rank1` numbers (visible->visible,
+infrared->infrared, infrared->visible, visible->infrared on the test identities), and the CPU time of the run's epochs.
+Runs train in `--jobs` processes of one torch thread each (the numbers do not depend on `--jobs`). A lever's cost is
+its training time; the warm start's own cost (once per machine) is printed apart.
 
     python benchmarks/bench_levers.py [--quick] [--seed 0] [--jobs 2] [--only NAME ...]
 

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, INFRARED, load_dataset
+from .data import VISIBLE, INFRARED, load_dataset, dataset_presets
 from .transforms import train_transform, test_transform
 from .model import DEN
 from .runs import (write_json, read_history, load_checkpoint, claim_run_dir, check_new_run, open_run_dir,
@@ -29,14 +29,14 @@ from .pseudo import identity_batch
 from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clusters, aggregate_memories
 
 # %% auto #0
-__all__ = ['ADCA_PRESETS', 'QUICK_ADCA', 'ADCA_KEYS', 'ADCAConfig', 'train_view', 'make_adca_config', 'adca_config_for',
-           'cluster_majority', 'cross_labels', 'ir_label_quality', 'embed_images', 'cluster_modality', 'adca_step',
-           'fit_adca', 'load_adca_run', 'otla_label_trace']
+__all__ = ['QUICK_ADCA', 'ADCA_KEYS', 'ADCAConfig', 'train_view', 'make_adca_config', 'adca_config_for', 'cluster_majority',
+           'cross_labels', 'ir_label_quality', 'embed_images', 'cluster_modality', 'adca_step', 'fit_adca',
+           'load_adca_run', 'otla_label_trace']
 
 # %% ../nbs/10b_adca.ipynb #68101e7f
 @dataclass
 class ADCAConfig(RunConfig):
-    "Everything that defines an ADCA run (the reference's defaults; see `ADCA_PRESETS`)."
+    "Everything that defines an ADCA run (the reference's defaults; each set's card holds its preset)."
     dataset:str='sysu'                # a VI set: sysu, regdb, synthetic
     data_root:str|None=None           # its folder (None: synthetic renders under `default_data_root()`)
     data_kw:dict=field(default_factory=dict) # `load_dataset` options (synthetic: size, seed; regdb: trial)
@@ -96,23 +96,17 @@ def train_view(cfg:ADCAConfig)->TrainConfig:
     return TrainConfig(**{k: getattr(cfg, k) for k in keep})
 
 # %% ../nbs/10b_adca.ipynb #7c38054f
-ADCA_PRESETS = {
-    'sysu': dict(dataset='sysu'),
-    'regdb': dict(dataset='regdb', iters=100),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
-                      img_h=64, img_w=32, epochs_intra=10, epochs_cross=12, iters=21, batch_size=32, num_instances=4,
-                      step_size=8, k1=10, k2=3),
-}
 QUICK_ADCA = dict(epochs_intra=1, epochs_cross=1, iters=2, batch_size=8, num_instances=2, k1=5, k2=2, min_samples=2,
                   progress=False)   # seconds on the tiny world: the notebooks' tests
 
 # %% ../nbs/10b_adca.ipynb #3e9a3bf3
-def make_adca_config(preset:str='synthetic', # a name of `ADCA_PRESETS`
+def make_adca_config(preset:str='synthetic', # a data set whose card holds an ADCA preset: sysu, regdb, synthetic
                      **overrides             # any `ADCAConfig` field
                     )->ADCAConfig:
-    "An `ADCAConfig` from a preset, with overrides."
-    if preset not in ADCA_PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(ADCA_PRESETS)}")
-    return ADCAConfig(**{**ADCA_PRESETS[preset], **overrides})
+    "An `ADCAConfig` from a data set's preset (`DataSetCard.adca`), with overrides."
+    presets = dataset_presets('adca')
+    if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
+    return ADCAConfig(**{**presets[preset], **overrides})
 
 # %% ../nbs/10b_adca.ipynb #181697b9
 def adca_config_for(train_cfg:TrainConfig, # a run of OTLA: data, backbone, image size, device, protocol, seed
@@ -122,7 +116,7 @@ def adca_config_for(train_cfg:TrainConfig, # a run of OTLA: data, backbone, imag
      "evaluation and seed; epochs and the rest from ADCA's preset for the set.")
     keep = ('dataset', 'data_root', 'data_kw', 'arch', 'pretrained', 'img_h', 'img_w', 'device', 'amp', 'channels_last',
             'fused_adam', 'seed', 'trials', 'test_batch', 'workers', 'cache_dir', 'progress', 'out_dir')
-    preset = train_cfg.dataset if train_cfg.dataset in ADCA_PRESETS else 'sysu'
+    preset = train_cfg.dataset if train_cfg.dataset in dataset_presets('adca') else 'sysu'
     return make_adca_config(preset, **{**{k: getattr(train_cfg, k) for k in keep}, **overrides})
 
 # %% ../nbs/10b_adca.ipynb #bf853725

@@ -7,20 +7,20 @@ from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
 from .device import resolve_device
-from .train import PRESETS, TrainConfig, make_config, fit
+from .train import TrainConfig, make_config, fit
 from .runs import load_run, cached_fit
 from .evaluate import TestSpec, evaluate
-from .data import find_data_root, load_dataset
-from .datacheck import PUBLISHED_COUNTS, check_data
+from .data import find_data_root, load_dataset, dataset_cards, dataset_presets
+from .datacheck import check_data
 from .distributed import init_distributed
-from .pseudo import SOURCES, PseudoConfig, pseudo_config_for, import_spcl_labels, fit_usvi
+from .pseudo import stage1_sources, PseudoConfig, pseudo_config_for, import_spcl_labels, fit_usvi
 from .docs import build_docs, site_problems
 
 # %% auto #0
 __all__ = ['METHODS', 'build_parser', 'train_config', 'stage1_config', 'eval_config', 'adca_config', 'main']
 
 # %% ../nbs/12_cli.ipynb #b84bcab0
-from .adca import ADCA_PRESETS, ADCAConfig, make_adca_config, fit_adca, load_adca_run, train_view
+from .adca import ADCAConfig, make_adca_config, fit_adca, load_adca_run, train_view
 METHODS = ('otla', 'adca')   # `otla train --method`
 
 # %% ../nbs/12_cli.ipynb #b05df6d9
@@ -29,24 +29,6 @@ def _value(text:str):
     try: return json.loads(text)
     except json.JSONDecodeError: return text
 
-# %% ../nbs/12_cli.ipynb #8327de8a
-def _stage1_args(p):
-    "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
-    p.add_argument('--source', default=None, choices=list(SOURCES) + ['none'],
-                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no "
-                        "--visible-labels (default: market1501, rendered synthetic, for the synthetic world; a real "
-                        "target must name it)")
-    p.add_argument('--source-root',
-                   help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
-    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
-
-# %% ../nbs/12_cli.ipynb #6d6adfe7
-def _docs_parser(sub):
-    "The `otla docs` subcommand's flags."
-    d = sub.add_parser('docs', help='build the documentation site from the notebooks, offline, into --out')
-    d.add_argument('--out', required=True, help='the folder the site is written to (replaced); open OUT/index.html')
-    d.add_argument('--strict', action='store_true', help='fail on any Sphinx warning')
-
 # %% ../nbs/12_cli.ipynb #b84d2bfc
 def build_parser()->argparse.ArgumentParser:
     "The `otla` argument parser."
@@ -54,7 +36,7 @@ def build_parser()->argparse.ArgumentParser:
                                 description='OTLA-ReID: label-efficient visible-infrared person re-identification')
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('train', help='train a model (Algorithm 1) into a run directory')
-    t.add_argument('--dataset', default='synthetic', choices=sorted(PRESETS),
+    t.add_argument('--dataset', default='synthetic', choices=sorted(dataset_presets('train')),
                    help='data set, and the preset it starts from')
     t.add_argument('--data-root', help='the data set folder in its published layout (default: its published name '
                                        'under $OTLA_DATA or the package data folder)')
@@ -79,7 +61,7 @@ def build_parser()->argparse.ArgumentParser:
     _stage1_args(t)
     ps = sub.add_parser('pseudo',
                         help='stage 1 alone: SpCL visible pseudo labels (or import SpCL .npy files) into --out-dir')
-    ps.add_argument('--dataset', default='synthetic', choices=sorted(PRESETS), help='the target set')
+    ps.add_argument('--dataset', default='synthetic', choices=sorted(dataset_presets('train')), help='the target set')
     ps.add_argument('--data-root', help='the target set folder')
     ps.add_argument('--trial', type=int, help='RegDB split (1-10)')
     ps.add_argument('--device')
@@ -100,7 +82,7 @@ def build_parser()->argparse.ArgumentParser:
     d = sub.add_parser('data', help='data set tools').add_subparsers(dest='data_command', required=True)
     c = d.add_parser('check', help='read a prepared data set, compare it with its published counts, decode every '
                                    'image; exit 1 on any problem')
-    c.add_argument('--dataset', required=True, choices=sorted(PUBLISHED_COUNTS))
+    c.add_argument('--dataset', required=True, choices=sorted(n for n, c in dataset_cards().items() if c.counts))
     c.add_argument('--data-root',
                    help='its folder (default: its published name under $OTLA_DATA or the package data folder)')
     c.add_argument('--no-decode', action='store_true', help='count only, do not decode the images')
@@ -108,6 +90,17 @@ def build_parser()->argparse.ArgumentParser:
     c.add_argument('--quiet', action='store_true', help='no progress bar')
     _docs_parser(sub)
     return p
+
+# %% ../nbs/12_cli.ipynb #8327de8a
+def _stage1_args(p):
+    "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
+    p.add_argument('--source', default=None, choices=list(stage1_sources()) + ['none'],
+                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no "
+                        "--visible-labels (default: market1501, rendered synthetic, for the synthetic world; a real "
+                        "target must name it)")
+    p.add_argument('--source-root',
+                   help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
+    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
 
 # %% ../nbs/12_cli.ipynb #6f3d8a80
 def _pairs(items, flag)->dict:
@@ -146,7 +139,8 @@ def train_config(args)->TrainConfig:
     if args.no_grl: kw['use_grl'] = False
     if args.no_pal: kw['use_pal'] = False
     if args.no_otla: kw['use_otla'] = False
-    if args.trial is not None: kw['data_kw'] = {**PRESETS[args.dataset].get('data_kw', {}), 'trial': args.trial}
+    if args.trial is not None:
+        kw['data_kw'] = {**dataset_presets('train')[args.dataset].get('data_kw', {}), 'trial': args.trial}
     kw.update(_pairs(args.set, '--set'))
     try: return make_config(args.dataset, **kw)
     except TypeError as e: raise ValueError(f"--set: {e}") from None
@@ -175,7 +169,8 @@ def _pseudo_train_config(args)->TrainConfig:
     for k in ('data_root', 'device', 'seed'):
         if getattr(args, k) is not None: kw[k] = getattr(args, k)
     _check_trial(args)
-    if args.trial is not None: kw['data_kw'] = {**PRESETS[args.dataset].get('data_kw', {}), 'trial': args.trial}
+    if args.trial is not None:
+        kw['data_kw'] = {**dataset_presets('train')[args.dataset].get('data_kw', {}), 'trial': args.trial}
     return make_config(args.dataset, **kw)
 
 # %% ../nbs/12_cli.ipynb #9ddc279c
@@ -239,7 +234,8 @@ def adca_config(args)->ADCAConfig:
     if args.dataset != 'synthetic' and not kw.get('data_root'): kw['data_root'] = str(find_data_root(args.dataset))
     if args.pretrained is not None:
         kw['pretrained'] = {'true': True, 'false': False}.get(args.pretrained.lower(), args.pretrained)
-    if args.trial is not None: kw['data_kw'] = {**ADCA_PRESETS[args.dataset].get('data_kw', {}), 'trial': args.trial}
+    if args.trial is not None:
+        kw['data_kw'] = {**dataset_presets('adca')[args.dataset].get('data_kw', {}), 'trial': args.trial}
     kw.update(_pairs(args.set, '--set'))
     try: return make_adca_config(args.dataset, **kw)
     except TypeError as e: raise ValueError(f"--set: {e}") from None
@@ -309,6 +305,13 @@ def main(argv=None)->int:
                        device)
     print(json.dumps(metrics, indent=1))
     return 0
+
+# %% ../nbs/12_cli.ipynb #6d6adfe7
+def _docs_parser(sub):
+    "The `otla docs` subcommand's flags."
+    d = sub.add_parser('docs', help='build the documentation site from the notebooks, offline, into --out')
+    d.add_argument('--out', required=True, help='the folder the site is written to (replaced); open OUT/index.html')
+    d.add_argument('--strict', action='store_true', help='fail on any Sphinx warning')
 
 # %% ../nbs/12_cli.ipynb #bd9c6b06
 def _docs(args, parser)->int:

@@ -10,24 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from tqdm.auto import tqdm
 from .cache import _load_resized
-from .data import (VISIBLE, INFRARED, IMG_EXTS, SYSU_SPLITS, find_data_root, load_dataset, msmt17,
-                          _Problems, _name_problem, _shown, _parse_ids, _sysu_id_problems, _regdb_trial)
+from .data import (VISIBLE, INFRARED, IMG_EXTS, find_data_root, load_dataset, data_card, dataset_cards,
+                          _Problems, _name_problem, _shown)
+
 
 # %% auto #0
-__all__ = ['PUBLISHED_COUNTS', 'REGDB_TRIALS', 'DataCheck', 'check_data']
-
-# %% ../nbs/00b_datacheck.ipynb #38fdb280
-_V, _I = VISIBLE, INFRARED
-PUBLISHED_COUNTS = {   # dataset -> {(split, modality): (identities, images)}
-    'sysu': {('train', _V): (395, 22_258), ('train', _I): (395, 11_909), ('query', _I): (96, 3_803),
-             ('gallery', _V): (96, 301)},
-    'regdb': {('train', _V): (206, 2_060), ('train', _I): (206, 2_060), ('query', _V): (206, 2_060),
-              ('gallery', _I): (206, 2_060)},
-    'market1501': {('train', _V): (751, 12_936), ('query', _V): (750, 3_368), ('gallery', _V): (751, 15_913)},
-    'dukemtmc': {('train', _V): (702, 16_522), ('query', _V): (702, 2_228), ('gallery', _V): (1_110, 17_661)},
-    'msmt17': {('train', _V): (1_041, 30_248), ('query', _V): (3_060, 11_659), ('gallery', _V): (3_060, 82_161)},
-}
-REGDB_TRIALS = range(1, 11)
+__all__ = ['DataCheck', 'check_data']
 
 # %% ../nbs/00b_datacheck.ipynb #3ca55bb1
 @dataclass
@@ -66,32 +54,13 @@ def _add(rep:DataCheck, problems:list):
 
 # %% ../nbs/00b_datacheck.ipynb #80b0a3ae
 def _list_checks(dataset:str, root:Path, rep:DataCheck, synth:dict|None)->list:
-    ("Check the list files the readers trust (SYSU id lists, every RegDB trial, every MSMT17 list) into `rep`; "
-     "the image paths they name, those that exist.")
-    listed = []
-    if dataset == 'sysu':
-        try: _add(rep, _sysu_id_problems(root, {s: _parse_ids(root, s) for s in SYSU_SPLITS}))
-        except (FileNotFoundError, ValueError): pass                  # the reader says it
-    if dataset == 'regdb':
-        idx = root/'idx'
-        found = [t for t in REGDB_TRIALS if all((idx/f'{s}_{m}_{t}.txt').is_file()
-                                                for s in ('train', 'test') for m in ('visible', 'thermal'))]
-        rep.info['RegDB trials'] = found
-        want = list(range(1, synth['n_trials'] + 1)) if synth else list(REGDB_TRIALS)
-        if found != want:
-            rep.problems.append(f"RegDB trials found {found}, expected {want} "
-                                f"(idx/{{train,test}}_{{visible,thermal}}_<t>.txt)")
-        for t in found:
-            try: lists, problems = _regdb_trial(root, t)
-            except (FileNotFoundError, ValueError) as e:
-                _add(rep, [f"RegDB trial {t}: {e}"])
-                continue
-            _add(rep, problems)
-            listed += [os.path.join(str(root), r) for _, rels, _ in lists.values() for r in rels]
-    if dataset == 'msmt17':
-        try: listed += [r.path for recs in msmt17(root, combine_val=True) for r in recs]
-        except _Problems as e: _add(rep, e.problems)
-        except (FileNotFoundError, ValueError): pass                  # the reader says it
+    ("Check the list files the readers trust (the card's `check_lists`: SYSU id lists, every RegDB trial, every "
+     "MSMT17 list) into `rep`; the image paths they name, those that exist.")
+    check = data_card(dataset).check_lists
+    if check is None: return []
+    problems, listed, info = check(root, synth)
+    rep.info.update(info)
+    for p in problems: _add(rep, [p])
     return [os.path.normpath(p) for p in dict.fromkeys(listed) if os.path.isfile(p)]
 
 # %% ../nbs/00b_datacheck.ipynb #41999e76
@@ -114,8 +83,8 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
                progress:bool=False      # a progress bar while decoding
               )->DataCheck:
     "Read a prepared data set as training would and compare it with its published counts; every problem is listed."
-    if dataset not in PUBLISHED_COUNTS:
-        raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PUBLISHED_COUNTS)}")
+    published = sorted(n for n, c in dataset_cards().items() if c.counts)
+    if dataset not in published: raise ValueError(f"dataset={dataset!r}: expected one of {published}")
     root = find_data_root(dataset, data_root)
     rep = DataCheck(dataset, str(root))
     meta = root/'synthetic.json'
@@ -129,7 +98,7 @@ def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or m
     except (FileNotFoundError, ValueError) as e:
         ds = None
         if not any(str(e) in p for p in rep.problems): rep.problems.append(f"the {dataset} reader stopped: {e}")
-    expected = {} if synth else PUBLISHED_COUNTS[dataset]
+    expected = {} if synth else data_card(dataset).counts
     rep.info['checked against'] = f'the writer\'s record ({meta.name})' if synth else 'the published counts'
     for split in ('train', 'query', 'gallery') if ds is not None else ():
         for m in (VISIBLE, INFRARED):

@@ -11,25 +11,25 @@ import pandas as pd
 import torch
 import matplotlib.pyplot as plt
 
-from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol
+from .data import VISIBLE, INFRARED, find_data_root, load_dataset, dataset_protocol, data_card, dataset_presets
 from .transforms import train_transform
 from .sampler import CrossModalIdentitySampler
 from .device import resolve_device
 from .build import resolve_pretrained
-from .train import PRESETS, TrainConfig, make_config, train_data
+from .train import TrainConfig, make_config, train_data
 from .runs import load_run, cached_fit, cached_run_dir, has_cached_run
 from .train import tiny_overrides
 from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
-from .pseudo import pseudo_config_for, fit_usvi
+from .pseudo import pseudo_config_for, fit_usvi, stage1_sources
 
 # %% auto #0
-__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'SOURCE_LABELS', 'QUICK_STAGE1', 'QUICK_STAGE2', 'PARAMETER_CHECKS', 'quick_mode',
-           'cleanup_quick', 'project_root', 'resolve_out_dir', 'experiment_config', 'notebook_parameters', 'run_seeds',
-           'main_metrics', 'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame',
-           'plot_label_accuracy', 'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention',
-           'attention_agreement', 'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'cached_stage1',
+__all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'QUICK_STAGE1', 'QUICK_STAGE2', 'PARAMETER_CHECKS', 'quick_mode', 'cleanup_quick',
+           'project_root', 'resolve_out_dir', 'experiment_config', 'notebook_parameters', 'run_seeds', 'main_metrics',
+           'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
+           'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'source_label', 'cached_stage1',
            'cached_stage1_config', 'cached_usvi', 'run_source_domain', 'setup_experiment']
 
 # %% ../nbs/11_experiments.ipynb #a13b62e5
@@ -99,7 +99,8 @@ def experiment_config(dataset:str='synthetic', # synthetic (default), sysu or re
                      )->TrainConfig:
     ("Validate an experiment notebook's parameters; "
      "return the base configuration of its runs (`out_dir` = where results go).")
-    if dataset not in PRESETS: raise ValueError(f"dataset={dataset!r}: expected one of {sorted(PRESETS)}")
+    if dataset not in (presets := dataset_presets('train')):
+        raise ValueError(f"dataset={dataset!r}: expected one of {sorted(presets)}")
     if dataset != 'synthetic':   # None: the set's published folder name under $OTLA_DATA or the package's data folder
         data_root = str(find_data_root(dataset, data_root))
         if not Path(data_root).is_dir(): raise FileNotFoundError(f"data_root={data_root!r} is not a folder")
@@ -499,11 +500,15 @@ def modality_rank1(run,              # a `Run` (from `fit`, `cached_fit` or `loa
             'i2v': rank1(INFRARED, VISIBLE), 'v2i': rank1(VISIBLE, INFRARED)}
 
 # %% ../nbs/11_experiments.ipynb #52b54c7c
-SOURCE_LABELS = {'market1501': 'Market-1501', 'dukemtmc': 'DukeMTMC-reID', 'msmt17': 'MSMT17', 'none': 'none (USL)'}
-
 # stage 1 in seconds
 QUICK_STAGE1 = dict(epochs=1, iters=2, batch_size=16, img_h=32, img_w=16, k1=5, k2=2, progress=False)
 QUICK_STAGE2 = dict(n_ids=2)   # the tiny world's stage 1 yields only a few clusters: 2 of them a batch
+
+# %% ../nbs/11_experiments.ipynb #7149404b
+def source_label(source:str # a stage 1 source (a registered RGB set) or 'none' (USL)
+                )->str:     # how tables and figures name it
+    "The label of a stage 1 source in tables and figures: its card's `label`, 'none (USL)' for no source."
+    return 'none (USL)' if source == 'none' else data_card(source).label
 
 # %% ../nbs/11_experiments.ipynb #e4d8080b
 def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target set, device and caches
@@ -547,7 +552,7 @@ def run_source_domain(base:TrainConfig,          # from `experiment_config`
     for src in sources:
         s1, run = cached_usvi(base, src, (source_roots or {}).get(src), stage2=stage2, **stage1)
         m = s1.metrics
-        rows.append(dict(source=src, label=SOURCE_LABELS.get(src, src), **main_metrics(run),
+        rows.append(dict(source=src, label=source_label(src), **main_metrics(run),
                          nmi=m['nmi'], ari=m['ari'], purity=m['purity'], n_clusters=m['n_clusters'],
                          n_true_ids=m['n_true_ids'], outlier_frac=m['outlier_frac'],
                          stage1_s=sum(h['epoch_time'] for h in s1.history),
@@ -606,7 +611,8 @@ def _names(allowed, said:str):
 # %% ../nbs/11_experiments.ipynb #f5f4a835
 def _sources(name, v, p):
     "Fig. 3 right's x-axis: stage 1 sources; a real target needs each real source's folder in `source_roots`."
-    v = _names(list(SOURCE_LABELS), f'names among {list(SOURCE_LABELS)}')(name, v, p)
+    known = [*stage1_sources(), 'none']
+    v = _names(known, f'names among {known}')(name, v, p)
     if p.get('dataset', 'synthetic') != 'synthetic' and any(s != 'none' and s not in (p.get('source_roots') or {})
                                                               for s in v):
         raise ValueError(f"dataset={p['dataset']!r}: give the folder of each real source set in source_roots, "
@@ -657,7 +663,7 @@ PARAMETER_CHECKS = {   # an experiment notebook's parameter -> check(name, value
     'comparison_seeds': lambda n, v, p: run_seeds(seeds=v),
     # the grids and the USVI pipeline
     'settings': _names(('semi', 'unsupervised'), "'semi' (SSVI) and/or 'unsupervised' (USVI)"),
-    'source': _choice(SOURCE_LABELS),
+    'source': lambda n, v, p: _choice([*stage1_sources(), 'none'])(n, v, p),
     'source_root': _source_root, 'sources': _sources,
     'source_roots': _folders,
     'stage1_epochs': _count(none=True), 'trials': _trials,

@@ -17,7 +17,8 @@ from fastcore.basics import store_attr
 from tqdm.auto import tqdm
 
 from .cache import default_data_root
-from .data import VISIBLE, load_dataset
+from .data import VISIBLE, load_dataset, data_card, dataset_cards, dataset_presets
+from .synthetic import render_once
 from .transforms import train_transform, test_transform
 from .model import resnet_backbone, stage_dims, imagenet_weights_path
 from .render import world_fingerprint
@@ -31,9 +32,9 @@ from .cluster import jaccard_graph, dbscan, self_paced_refine, cluster_metrics
 from .distributed import init_distributed
 
 # %% auto #0
-__all__ = ['SOURCES', 'PSEUDO_PRESETS', 'STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet',
-           'PseudoConfig', 'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch',
-           'extract_features', 'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for', 'fit_usvi']
+__all__ = ['STAGE1_KEYS', 'HybridMemory', 'DSBN', 'convert_dsbn', 'set_domain', 'SpCLNet', 'stage1_sources', 'PseudoConfig',
+           'make_pseudo_config', 'synthetic_source_root', 'source_dataset', 'identity_batch', 'extract_features',
+           'fit_pseudo', 'load_pseudo_run', 'import_spcl_labels', 'pseudo_config_for', 'fit_usvi']
 
 # %% ../nbs/10_pseudo.ipynb #f50f9acf
 class HybridMemory(nn.Module):
@@ -112,14 +113,14 @@ class SpCLNet(nn.Module):
         return F.normalize(self.neck(self.body(x).mean((-2, -1))), dim=1)
 
 # %% ../nbs/10_pseudo.ipynb #60a6e69d
-SOURCES = ('market1501', 'dukemtmc', 'msmt17')
-_SYNTH_WRITERS = {'market1501': ('market', 'write_market'), 'dukemtmc': ('duke', 'write_dukemtmc'),
-                  'msmt17': ('msmt17', 'write_msmt17')}
+def stage1_sources()->tuple: # registry names, in the registry's order
+    "The labelled RGB sets stage 1 may learn from (UDA): the registered cards whose role is 'source'."
+    return tuple(n for n, c in dataset_cards().items() if c.role == 'source')
 
 # %% ../nbs/10_pseudo.ipynb #1461560f
 @dataclass
 class PseudoConfig(RunConfig):
-    "Stage 1 (SpCL) settings: SpCL's defaults; see `PSEUDO_PRESETS`."
+    "Stage 1 (SpCL) settings: SpCL's defaults; each set's card holds its preset."
     dataset:str='sysu'                # target: sysu | regdb | synthetic (its visible training images are labelled)
     data_root:str|None=None           # target folder (None: synthetic rendered under `default_data_root()`)
     data_kw:dict=field(default_factory=dict) # target `load_dataset` options (as TrainConfig.data_kw)
@@ -160,47 +161,39 @@ class PseudoConfig(RunConfig):
 
     def __post_init__(self):
         if self.source in ('none', ''): self.source = None
-        if self.source is not None and self.source not in SOURCES:
-            raise ValueError(f"source={self.source!r}: expected one of {SOURCES} or None (USL)")
+        if self.source is not None and self.source not in (sources := stage1_sources()):
+            raise ValueError(f"source={self.source!r}: expected one of {sources} or None (USL)")
         self.check_fields()
         if not 0 < self.eps - self.eps_gap:
             raise ValueError(f"eps={self.eps}, eps_gap={self.eps_gap}: expected eps > eps_gap >= 0")
         if not 0 <= self.momentum < 1 or self.temp <= 0:
             raise ValueError(f"momentum={self.momentum} must be in [0, 1) and temp={self.temp} > 0")
 
-# %% ../nbs/10_pseudo.ipynb #66ab550a
-PSEUDO_PRESETS = {
-    'sysu': dict(dataset='sysu'), 'regdb': dict(dataset='regdb'),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained=False,
-                      img_h=64, img_w=32, epochs=10, iters=40, batch_size=32, step_size=8, lr=1e-3, k1=10, k2=3),
-}
-
 # %% ../nbs/10_pseudo.ipynb #2700d675
-def make_pseudo_config(preset:str='synthetic', # a name of `PSEUDO_PRESETS`
+def make_pseudo_config(preset:str='synthetic', # a data set whose card holds a stage 1 preset: sysu, regdb, synthetic
                        **overrides             # any `PseudoConfig` field
                       )->PseudoConfig:
-    "A `PseudoConfig` from a preset, with overrides."
-    if preset not in PSEUDO_PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(PSEUDO_PRESETS)}")
-    return PseudoConfig(**{**PSEUDO_PRESETS[preset], **overrides})
+    "A `PseudoConfig` from a data set's preset (`DataSetCard.stage1`), with overrides."
+    presets = dataset_presets('stage1')
+    if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
+    return PseudoConfig(**{**presets[preset], **overrides})
 
 # %% ../nbs/10_pseudo.ipynb #42dcd592
-def synthetic_source_root(source:str, # a name of `SOURCES`
+def synthetic_source_root(source:str, # a name of `stage1_sources()`
                           target_root=None, # the synthetic world's folder (the source goes beside it)
-                          size='demo',      # a size of `otla_nb.synthetic.PRESETS[layout]` ('tiny', 'demo', 'full')
+                          size='demo',      # a size of the source card's `world` ('tiny', 'demo', 'full')
                           seed:int=0,       # world seed
                           workers:int|None=None # rendering processes
                          )->Path:           # the source folder, in its set's layout
-    "Render (once) a synthetic labelled RGB set in the layout of `source`, beside the synthetic target world."
-    from otla_nb import synthetic
-    if source not in _SYNTH_WRITERS: raise ValueError(f"source={source!r}: expected one of {SOURCES}")
-    layout, writer = _SYNTH_WRITERS[source]
-    if size not in synthetic.PRESETS[layout]:
-        raise ValueError(f"size={size!r}: expected one of {sorted(synthetic.PRESETS[layout])}")
+    ("Render (once) a synthetic labelled RGB set in the layout of `source` (its card's writer), "
+     "beside the synthetic target world.")
+    if source not in (sources := stage1_sources()): raise ValueError(f"source={source!r}: expected one of {sources}")
+    card = data_card(source)
+    if size not in card.world: raise ValueError(f"size={size!r}: expected one of {sorted(card.world)}")
     base = Path(target_root).parent if target_root is not None else default_data_root()/'synthetic'
-    root = base/f'{layout}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
+    root = base/f'{source}-{size}-seed{seed}-{world_fingerprint()}'   # a new renderer, a new folder
     # once, however many processes ask at once
-    return synthetic.render_once(root, getattr(synthetic, writer), seed=seed, workers=workers,
-                                 **synthetic.PRESETS[layout][size])
+    return render_once(root, card.writer, seed=seed, workers=workers, **card.world[size])
 
 # %% ../nbs/10_pseudo.ipynb #572fb771
 def source_dataset(cfg:PseudoConfig):
@@ -419,10 +412,6 @@ def load_pseudo_run(out_dir,     # a finished stage 1 folder
     return _stage1_run(out, load_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
                        PseudoConfig.from_dict(info['config']), info.get('inputs'))
 
-# %% ../nbs/10_pseudo.ipynb #841a9dd1
-register_run_kind(PseudoConfig, lambda cfg, resume: fit_pseudo(cfg), load_pseudo_run, done='labels.json',
-                  what='stage 1')   # `fit_pseudo` continues its own checkpoint: it needs no `resume`
-
 # %% ../nbs/10_pseudo.ipynb #36562a88
 def _thumbs(x:np.ndarray|Tensor)->Tensor:
     "16×8 float thumbnails (N, 384) of uint8 (N, H, W, 3) images."
@@ -480,11 +469,15 @@ def pseudo_config_for(train_cfg, # a `TrainConfig`: the target, device, caches a
                       **overrides  # any `PseudoConfig` field
                      )->PseudoConfig:
     "The stage 1 configuration that labels the visible training images `train_cfg` will read."
-    preset = train_cfg.dataset if train_cfg.dataset in PSEUDO_PRESETS else 'sysu'
+    preset = train_cfg.dataset if train_cfg.dataset in dataset_presets('stage1') else 'sysu'
     kw = dict(dataset=train_cfg.dataset, data_root=train_cfg.data_root, data_kw=dict(train_cfg.data_kw), source=source,
               device=train_cfg.device, cache_dir=train_cfg.cache_dir, workers=train_cfg.workers,
               progress=train_cfg.progress, out_dir=str(Path(train_cfg.out_dir)/'stage1'))
     return make_pseudo_config(preset, **{**kw, **overrides})
+
+# %% ../nbs/10_pseudo.ipynb #841a9dd1
+register_run_kind(PseudoConfig, lambda cfg, resume: fit_pseudo(cfg), load_pseudo_run, done='labels.json',
+                  what='stage 1')   # `fit_pseudo` continues its own checkpoint: it needs no `resume`
 
 # %% ../nbs/10_pseudo.ipynb #c2052365
 def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is set to 'unsupervised')

@@ -542,7 +542,8 @@ def render(identity:Identity|None,   # the person; None renders an empty scene
     return np.ascontiguousarray(np.repeat(out, 3, axis=2) if out.shape[2] == 1 else out)
 
 # %% ../nbs/01_render.ipynb #a9e1722f
-LAYOUT_CODES = {'sysu': 1, 'regdb': 2, 'market': 3, 'duke': 4, 'msmt17': 5}   # layout -> its code in the world's seeds
+# layout (its set's registry name) -> its code in the world's seeds
+LAYOUT_CODES = {'sysu': 1, 'regdb': 2, 'market1501': 3, 'dukemtmc': 4, 'msmt17': 5}
 
 # %% ../nbs/01_render.ipynb #a46f4cb6
 def layout_cameras(layout:str,    # a key of LAYOUT_CODES
@@ -554,8 +555,8 @@ def layout_cameras(layout:str,    # a key of LAYOUT_CODES
     spec = {'sysu': {1: ('visible', True), 2: ('visible', True), 3: ('infrared', True),
                      4: ('visible', False), 5: ('visible', False), 6: ('infrared', False)},
             'regdb': {1: ('visible', False), 2: ('infrared', False)},
-            'market': {c: ('visible', False) for c in range(1, 7)},
-            'duke': {c: ('visible', False) for c in range(1, 9)},
+            'market1501': {c: ('visible', False) for c in range(1, 7)},
+            'dukemtmc': {c: ('visible', False) for c in range(1, 9)},
             'msmt17': {c: ('visible', c > 12) for c in range(1, 16)}}
     if layout not in spec: raise ValueError(f"`layout` must be one of {list(spec)}, got {layout!r}")
     return {c: make_camera(c, m, ind, np.random.default_rng([seed, LAYOUT_CODES[layout], 9, c]), cast)

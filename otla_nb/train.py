@@ -13,11 +13,11 @@ from torch import Tensor
 from typing import NamedTuple
 from tqdm.auto import tqdm
 
-from .data import VISIBLE, INFRARED, load_dataset, ImageCache, dataset_protocol
+from .data import VISIBLE, INFRARED, load_dataset, dataset_protocol, dataset_presets
+from .cache import ImageCache
 from .device import FAST_PATHS, _fast_path, check_device, fast_path_on, autocast, in_memory_format
 from .transforms import train_transform, augment_draws, norm_constants
 from .sampler import CrossModalIdentitySampler
-from . import synthetic  # noqa: F401  (it registers the data set 'synthetic', the default preset's)
 from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
 from .otla import LabelBank
 from .losses import Losses
@@ -32,8 +32,8 @@ from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained
 from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
-__all__ = ['SETTINGS', 'PRESETS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'tiny_overrides', 'train_data',
-           'EpochPlan', 'epoch_plan', 'train_epoch', 'fit', 'check_run']
+__all__ = ['SETTINGS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'tiny_overrides', 'train_data', 'EpochPlan',
+           'epoch_plan', 'train_epoch', 'fit', 'check_run']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -41,8 +41,8 @@ SETTINGS = ('supervised', 'semi', 'unsupervised')
 # %% ../nbs/08_train.ipynb #88206dd9
 @dataclass
 class TrainConfig(RunConfig):
-    "Everything that defines a training run (paper defaults; see `PRESETS` for per-data-set values)."
-    dataset:str='sysu'              # a name of `otla_nb.data.DATASETS` with a VI layout: sysu, regdb, synthetic
+    "Everything that defines a training run (paper defaults; each set's card holds its preset)."
+    dataset:str='sysu'              # a registered target set (`otla_nb.data.data_card`): sysu, regdb, synthetic
     data_root:str|None=None         # the set's folder (None: synthetic renders under `default_data_root()`)
     data_kw:dict=field(default_factory=dict) # extra `load_dataset` options (synthetic: size, seed; regdb: trial)
     setting:str='semi'              # supervised | semi | unsupervised
@@ -116,22 +116,14 @@ class TrainConfig(RunConfig):
             raise ValueError(f"n_ids={self.n_ids}: the triplet loss needs at least 2 identities per batch")
         if self.shards is not None: n_shards(self.n_ids, self.shards, 1)
 
-# %% ../nbs/08_train.ipynb #cdedca8d
-PRESETS = {
-    'sysu': dict(dataset='sysu', num_size=1, per_add_iters=1),
-    'regdb': dict(dataset='regdb', num_size=2, per_add_iters=5),
-    'synthetic': dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
-                      img_h=64, img_w=32, n_ids=8, n_vis=4, n_ir=4, epochs=12, warmup_epochs=2, milestones=(8, 11),
-                      per_add_iters=400, trials=10),
-}
-
 # %% ../nbs/08_train.ipynb #59f36040
-def make_config(preset:str='synthetic', # a name of `PRESETS`
+def make_config(preset:str='synthetic', # a data set whose card holds a stage 2 preset: sysu, regdb, synthetic, ...
                 **overrides             # any `TrainConfig` field
                )->TrainConfig:
-    "A `TrainConfig` from a preset, with overrides."
-    if preset not in PRESETS: raise ValueError(f"preset={preset!r}: expected one of {sorted(PRESETS)}")
-    return TrainConfig(**{**PRESETS[preset], **overrides})
+    "A `TrainConfig` from a data set's preset (`DataSetCard.train`), with overrides."
+    presets = dataset_presets('train')
+    if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
+    return TrainConfig(**{**presets[preset], **overrides})
 
 # %% ../nbs/08_train.ipynb #9424550b
 def tiny_overrides(root # scratch folder: the tiny world and the image caches go under it

@@ -63,11 +63,11 @@ def warm_start_source(cfg:WarmStartConfig, # its n_ids, n_per_cam, seed and work
                       root=None            # data folder; None = default_data_root()
                      ):
     "The synthetic Market-1501-layout set of `cfg`, rendered on first use; its reader's `Dataset`."
-    from otla_nb.synthetic import write_market, render_once
+    from otla_nb.synthetic import write_market1501, render_once
     base = Path(root) if root is not None else default_data_root()
-    folder = base/'synthetic'/(f'market-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}'
+    folder = base/'synthetic'/(f'market1501-warmstart-{cfg.n_ids}-{"x".join(map(str, np.atleast_1d(cfg.n_per_cam)))}'
                                f'-seed{cfg.seed}-{world_fingerprint()}')
-    render_once(folder, write_market, n_ids=cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam,
+    render_once(folder, write_market1501, n_ids=cfg.n_ids, seed=1_000 + cfg.seed, n_per_cam=cfg.n_per_cam,
                 workers=cfg.workers, overwrite=True)   # once, however many processes ask at once
     return load_dataset('market1501', folder)
 

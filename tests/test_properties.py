@@ -104,7 +104,7 @@ from otla_nb.data import load_dataset
 WRITERS = {   # reader name -> (writer, its arguments): layouts of a few KB, rendered once per test session
     'sysu': (synthetic.write_sysu, dict(n_ids=6, n_rgb=1, n_ir=1)),
     'regdb': (synthetic.write_regdb, dict(n_ids=4, n_per_id=2, n_trials=2)),
-    'market1501': (synthetic.write_market, dict(n_ids=4, n_per_cam=1, cams_per_id=2)),
+    'market1501': (synthetic.write_market1501, dict(n_ids=4, n_per_cam=1, cams_per_id=2)),
     'dukemtmc': (synthetic.write_dukemtmc, dict(n_ids=4, n_per_cam=1, cams_per_id=2)),
     'msmt17': (synthetic.write_msmt17, dict(n_ids=4, n_per_cam=1, cams_per_id=2)),
 }
