@@ -29,6 +29,24 @@ def _value(text:str):
     try: return json.loads(text)
     except json.JSONDecodeError: return text
 
+# %% ../nbs/12_cli.ipynb #8327de8a
+def _stage1_args(p):
+    "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
+    p.add_argument('--source', default=None, choices=list(stage1_sources()) + ['none'],
+                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no "
+                        "--visible-labels (default: market1501, rendered synthetic, for the synthetic world; a real "
+                        "target must name it)")
+    p.add_argument('--source-root',
+                   help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
+    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
+
+# %% ../nbs/12_cli.ipynb #6d6adfe7
+def _docs_parser(sub):
+    "The `otla docs` subcommand's flags."
+    d = sub.add_parser('docs', help='build the documentation site from the notebooks, offline, into --out')
+    d.add_argument('--out', required=True, help='the folder the site is written to (replaced); open OUT/index.html')
+    d.add_argument('--strict', action='store_true', help='fail on any Sphinx warning')
+
 # %% ../nbs/12_cli.ipynb #b84d2bfc
 def build_parser()->argparse.ArgumentParser:
     "The `otla` argument parser."
@@ -90,17 +108,6 @@ def build_parser()->argparse.ArgumentParser:
     c.add_argument('--quiet', action='store_true', help='no progress bar')
     _docs_parser(sub)
     return p
-
-# %% ../nbs/12_cli.ipynb #8327de8a
-def _stage1_args(p):
-    "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
-    p.add_argument('--source', default=None, choices=list(stage1_sources()) + ['none'],
-                   help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no "
-                        "--visible-labels (default: market1501, rendered synthetic, for the synthetic world; a real "
-                        "target must name it)")
-    p.add_argument('--source-root',
-                   help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
-    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
 
 # %% ../nbs/12_cli.ipynb #6f3d8a80
 def _pairs(items, flag)->dict:
@@ -305,13 +312,6 @@ def main(argv=None)->int:
                        device)
     print(json.dumps(metrics, indent=1))
     return 0
-
-# %% ../nbs/12_cli.ipynb #6d6adfe7
-def _docs_parser(sub):
-    "The `otla docs` subcommand's flags."
-    d = sub.add_parser('docs', help='build the documentation site from the notebooks, offline, into --out')
-    d.add_argument('--out', required=True, help='the folder the site is written to (replaced); open OUT/index.html')
-    d.add_argument('--strict', action='store_true', help='fail on any Sphinx warning')
 
 # %% ../nbs/12_cli.ipynb #bd9c6b06
 def _docs(args, parser)->int:

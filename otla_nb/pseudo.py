@@ -412,6 +412,10 @@ def load_pseudo_run(out_dir,     # a finished stage 1 folder
     return _stage1_run(out, load_labels(out/'labels.npy', len(info['paths'])), info['metrics'], info['history'],
                        PseudoConfig.from_dict(info['config']), info.get('inputs'))
 
+# %% ../nbs/10_pseudo.ipynb #841a9dd1
+register_run_kind(PseudoConfig, lambda cfg, resume: fit_pseudo(cfg), load_pseudo_run, done='labels.json',
+                  what='stage 1')   # `fit_pseudo` continues its own checkpoint: it needs no `resume`
+
 # %% ../nbs/10_pseudo.ipynb #36562a88
 def _thumbs(x:np.ndarray|Tensor)->Tensor:
     "16×8 float thumbnails (N, 384) of uint8 (N, H, W, 3) images."
@@ -474,10 +478,6 @@ def pseudo_config_for(train_cfg, # a `TrainConfig`: the target, device, caches a
               device=train_cfg.device, cache_dir=train_cfg.cache_dir, workers=train_cfg.workers,
               progress=train_cfg.progress, out_dir=str(Path(train_cfg.out_dir)/'stage1'))
     return make_pseudo_config(preset, **{**kw, **overrides})
-
-# %% ../nbs/10_pseudo.ipynb #841a9dd1
-register_run_kind(PseudoConfig, lambda cfg, resume: fit_pseudo(cfg), load_pseudo_run, done='labels.json',
-                  what='stage 1')   # `fit_pseudo` continues its own checkpoint: it needs no `resume`
 
 # %% ../nbs/10_pseudo.ipynb #c2052365
 def fit_usvi(train_cfg:TrainConfig,      # stage 2 configuration (`setting` is set to 'unsupervised')
