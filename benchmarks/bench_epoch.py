@@ -36,8 +36,9 @@ from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.evaluate import TestSpec, evaluate
 from otla_nb.losses import Losses
 from otla_nb.predict import PredictSpec, predict
-from otla_nb.train import (epoch_plan, make_config, train_data, tiny_overrides, train_epoch, _batch_inputs, _model,
+from otla_nb.train import (epoch_plan, make_config, train_data, train_epoch, _batch_inputs, _model,
                            _optimizer)
+from otla_nb.synthetic_set import quick_overrides
 from otla_nb.device import native_bf16, autocast
 from benchkit import AUTO, BEFORE, competing, compile_blocker, cpu_model   # the script's folder is on sys.path
 
@@ -183,7 +184,7 @@ def main():
     stack = contextlib.ExitStack()
     try:
         kw = dict(pretrained=False, progress=False, device='cpu', out_dir=str(root/'runs'), **BEFORE)
-        if args.quick: kw.update(tiny_overrides(root), pretrained=False, **BEFORE)
+        if args.quick: kw.update(quick_overrides(root), pretrained=False, **BEFORE)
         else: kw['cache_dir'] = str(root/'cache')
         base = make_config('synthetic', **kw)
         steps = 2 if args.quick else args.steps

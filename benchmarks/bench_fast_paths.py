@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from otla_nb.experiments import experiment_config, run_ablation
 from otla_nb.device import native_bf16
-from otla_nb.train import tiny_overrides
+from otla_nb.synthetic_set import quick_overrides
 from benchkit import AUTO, BEFORE, cpu_model   # the script's folder is on sys.path
 
 VARIANTS = {'before': BEFORE, 'now': AUTO}
@@ -33,7 +33,7 @@ def main():
     if args.jobs < 1: ap.error(f'--jobs {args.jobs}: expected a positive integer')
     root = Path(args.out or tempfile.mkdtemp(prefix='bench-fast-paths-'))
     try:
-        small = dict(tiny_overrides(root), warmup_epochs=1, milestones=(1,)) if args.quick else {}
+        small = dict(quick_overrides(root), warmup_epochs=1, milestones=(1,)) if args.quick else {}
         seeds = [0] if args.quick else args.seeds
         res = []
         for name, kw in VARIANTS.items():

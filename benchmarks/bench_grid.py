@@ -15,13 +15,14 @@ import os, shutil, tempfile, time
 from pathlib import Path
 import torch
 from otla_nb.experiments import fit_all
-from otla_nb.train import make_config, tiny_overrides
+from otla_nb.train import make_config
+from otla_nb.synthetic_set import quick_overrides
 from benchkit import cpu_model, arguments   # the script's folder is on sys.path
 
 
 def grid(root:Path, args, tag:str)->list:
     "The `--runs` configurations (seeds 0, 1, ...), writing under `root/tag`."
-    kw = tiny_overrides(root) if args.quick else {}
+    kw = quick_overrides(root) if args.quick else {}
     kw = dict(kw, setting='semi', epochs=args.epochs, progress=False, device='cpu', cache_dir=str(root/'cache'),
               out_dir=str(root/tag))
     return [(make_config('synthetic', seed=s, **kw), f'grid-s{s}') for s in range(args.runs)]

@@ -17,7 +17,8 @@ import torch
 from otla_nb.otla import sinkhorn_assign
 from otla_nb.transforms import test_transform
 from otla_nb.predict import PredictSpec, ot_logits, predict
-from otla_nb.train import fit, make_config, train_data, tiny_overrides
+from otla_nb.train import fit, make_config, train_data
+from otla_nb.synthetic_set import quick_overrides
 from otla_nb.runs import load_run
 from benchkit import cpu_model   # the script's folder is on sys.path
 
@@ -50,7 +51,7 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix='bench-labels-') if args.quick else None
     if args.quick:
-        cfg = make_config('synthetic', **tiny_overrides(tmp.name), setting='semi', out_dir=str(Path(tmp.name)/'run'))
+        cfg = make_config('synthetic', **quick_overrides(tmp.name), setting='semi', out_dir=str(Path(tmp.name)/'run'))
         args.runs = [str(fit(cfg).out_dir)]
     if not args.runs: ap.error('name at least one run directory, or --quick')
     print(f"{cpu_model()}; each cell: accuracy / largest label's share / labels in use (infrared training images)\n")

@@ -16,7 +16,8 @@ nothing.
 import argparse, json, shutil, tempfile
 from pathlib import Path
 from otla_nb.experiments import modality_rank1, main_metrics
-from otla_nb.train import make_config, tiny_overrides
+from otla_nb.train import make_config
+from otla_nb.synthetic_set import quick_overrides
 from benchkit import supervised_grid   # the script's folder is on sys.path
 
 NOVEMBER = dict(pretrained=False, backbone_lr_mult=1., n_ids=4, n_vis=8, n_ir=8, epochs=12, warmup_epochs=2,
@@ -55,7 +56,7 @@ def main():
     args = ap.parse_args()
     names = ['november', 'b8'] if args.quick else (args.only or list(LEVERS))
     root = Path(args.out or tempfile.mkdtemp(prefix='bench-levers-'))
-    small = dict(tiny_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
+    small = dict(quick_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
     run_kw = dict(setting='supervised', seed=args.seed, progress=False, device='cpu', out_dir=str(root/'runs'))
     cfgs = [(make_config('synthetic', **{**run_kw, **LEVERS[n][1], **small}), f'lever-{n}') for n in names]
     try:

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from otla_nb.experiments import modality_rank1, main_metrics
 from otla_nb.render import make_opts, modality_gap
-from otla_nb.train import make_config, tiny_overrides
+from otla_nb.train import make_config
+from otla_nb.synthetic_set import quick_overrides
 from benchkit import supervised_grid   # the script's folder is on sys.path
 
 OLD = dict(ir_accessory=0., ir_hair=0., ir_skin=0.)   # hat, bag, shoes, hair and skin: their own NIR term alone
@@ -53,7 +54,7 @@ def main():
     args = ap.parse_args()
     names = ['before', 'hair'] if args.quick else (args.only or list(ROWS))
     root = Path(args.out or tempfile.mkdtemp(prefix='bench-world-'))
-    small = dict(tiny_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
+    small = dict(quick_overrides(root), warmup_epochs=1, milestones=(1,), n_ids=2) if args.quick else {}
     run_kw = dict(setting='supervised', progress=False, device='cpu', out_dir=str(root/'runs'))
     cfgs = []
     for n in names:

@@ -40,8 +40,9 @@ from otla_nb.data import load_dataset   # noqa: E402
 from otla_nb.sampler import CrossModalIdentitySampler   # noqa: E402
 from otla_nb.otla import sinkhorn_assign   # noqa: E402
 from otla_nb.losses import Losses   # noqa: E402
-from otla_nb.train import (fit, make_config, train_data, tiny_overrides, train_epoch,   # noqa: E402
+from otla_nb.train import (fit, make_config, train_data, train_epoch,   # noqa: E402
                            _model, _optimizer)
+from otla_nb.synthetic_set import quick_overrides   # noqa: E402
 from otla_nb.evaluate import TestSpec, evaluate, extract, test_sets   # noqa: E402
 from otla_nb.device import StepTrap   # noqa: E402
 from otla_nb.runs import read_history, load_run   # noqa: E402
@@ -113,7 +114,7 @@ def tiny_world(root:Path):
 def tiny_config(args, root:Path, **kw):
     """A seconds-sized configuration on the tiny world (64 x 32: see 08_train on oneDNN's bf16 convolution on small
     maps)."""
-    base = dict(tiny_overrides(root), data_root=str(root/'tiny'), img_h=64, img_w=32, epochs=1, max_batches=4,
+    base = dict(quick_overrides(root), data_root=str(root/'tiny'), img_h=64, img_w=32, epochs=1, max_batches=4,
                 test_batch=64, device=str(args.device), out_dir=str(root/'runs'/'tiny'))
     return make_config('synthetic', **{**base, **kw})
 

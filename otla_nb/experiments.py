@@ -18,7 +18,7 @@ from .device import resolve_device
 from .build import resolve_pretrained
 from .train import TrainConfig, make_config, train_data
 from .runs import load_run, cached_fit, cached_run_dir, has_cached_run
-from .train import tiny_overrides
+from .synthetic_set import quick_overrides
 from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
@@ -54,7 +54,7 @@ def _quick_settings(root=None,              # scratch folder; None: a new one, r
         root = tempfile.mkdtemp(prefix='otla-quick-')
         _QUICK_ROOTS.append(root)
     root = Path(root)
-    tiny = tiny_overrides(root)
+    tiny = quick_overrides(root)
     if dataset != 'synthetic':   # a real set: its own folder, its own batch
         own = {k: v for k, v in tiny.items() if k not in ('data_root', 'data_kw', 'n_ids')}
         return dict(own, arch='resnet18', out_dir=str(root/'runs'))

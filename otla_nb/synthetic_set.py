@@ -4,12 +4,13 @@
 
 # %% ../nbs/01g_synthetic_set.ipynb #6f0f7806
 from __future__ import annotations
+from pathlib import Path
 from .data import Dataset, DataSetCard
 from .synthetic import synthetic_root
 from .sysu import SYSU_CARD, SYSU_PROTOCOL, _load_sysu
 
 # %% auto #0
-__all__ = ['SYNTHETIC_CARD']
+__all__ = ['SYNTHETIC_CARD', 'quick_overrides']
 
 # %% ../nbs/01g_synthetic_set.ipynb #af96a52c
 def _load_synthetic(root=None, size='demo', seed:int=0, mode:str='all', trial:int=0, shots:int=1, **opts)->Dataset:
@@ -30,3 +31,13 @@ SYNTHETIC_CARD = DataSetCard(
     adca=dict(dataset='synthetic', data_kw={'size': 'demo'}, arch='resnet18', pretrained='synthetic',
               img_h=64, img_w=32, epochs_intra=10, epochs_cross=12, iters=21, batch_size=32, num_instances=4,
               step_size=8, k1=10, k2=3))
+
+# %% ../nbs/01g_synthetic_set.ipynb #9424550b
+def quick_overrides(root # scratch folder: the tiny world and the image caches go under it
+                  )->dict: # `TrainConfig` fields for `make_config('synthetic', ...)`
+    "The seconds-sized settings on the tiny synthetic world that tests, smoke runs and quick benchmarks share."
+    root = Path(root)
+    return dict(data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=32, img_w=16,
+                epochs=2, max_batches=2, trials=2, progress=False, pretrained=False,
+                n_ids=4,   # the tiny world has 6 training identities
+                amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU

@@ -32,8 +32,8 @@ from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained
 from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
-__all__ = ['SETTINGS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'tiny_overrides', 'train_data', 'EpochPlan',
-           'epoch_plan', 'train_epoch', 'fit', 'check_run']
+__all__ = ['SETTINGS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'train_data', 'EpochPlan', 'epoch_plan',
+           'train_epoch', 'fit', 'check_run']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -124,16 +124,6 @@ def make_config(preset:str='synthetic', # a data set whose card holds a stage 2 
     presets = dataset_presets('train')
     if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
     return TrainConfig(**{**presets[preset], **overrides})
-
-# %% ../nbs/08_train.ipynb #9424550b
-def tiny_overrides(root # scratch folder: the tiny world and the image caches go under it
-                  )->dict: # `TrainConfig` fields for `make_config('synthetic', ...)`
-    "The seconds-sized settings on the tiny synthetic world that tests, smoke runs and quick benchmarks share."
-    root = Path(root)
-    return dict(data_root=str(root/'world'), data_kw={'size': 'tiny'}, cache_dir=str(root/'cache'), img_h=32, img_w=16,
-                epochs=2, max_batches=2, trials=2, progress=False, pretrained=False,
-                n_ids=4,   # the tiny world has 6 training identities
-                amp='cuda', channels_last='cuda', fused_adam='cuda')   # the same float32 kernels on every CPU
 
 # %% ../nbs/08_train.ipynb #b44a6542
 def train_data(cfg:TrainConfig, # its dataset, data_root, data_kw, img_h, img_w, setting, visible_labels, caches

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import torch
 
-from otla_nb.train import make_config, fit, train_data, tiny_overrides
+from otla_nb.train import make_config, fit, train_data
+from otla_nb.synthetic_set import quick_overrides
 from otla_nb.runs import load_checkpoint
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -41,7 +42,7 @@ def _free_port():
 
 
 def _cfg(tmp, **kw):
-    base = dict(tiny_overrides(tmp), epochs=3, trials=1, test_batch=64, device='cpu', shards=2)
+    base = dict(quick_overrides(tmp), epochs=3, trials=1, test_batch=64, device='cpu', shards=2)
     return make_config('synthetic', **{**base, **kw})
 
 
