@@ -1,4 +1,4 @@
-"""Time stage 1's clustering step (`otla_nb.pseudo`): k-NN + k-reciprocal Jaccard distance + DBSCAN (at eps and eps \
+"""Time stage 1's clustering step (`otla_nb.stage1`): k-NN + k-reciprocal Jaccard distance + DBSCAN (at eps and eps \
 ± gap,
 as SpCL runs it every epoch) on CPU, against a naive baseline in the style of SpCL's CPU code (one Python loop per image
 over dense N x N arrays), measured in the same run.

@@ -25,7 +25,7 @@ from .config import RunConfig
 from .build import resolve_pretrained
 from .train import TrainConfig, train_data, fit
 from .cluster import jaccard_graph, dbscan, cluster_metrics
-from .pseudo import identity_batch
+from .stage1 import identity_batch
 from .memory import ClusterMemory, cluster_centroids, pair_counts, associate_clusters, aggregate_memories
 
 # %% auto #0

@@ -13,7 +13,7 @@ from .evaluate import TestSpec, evaluate
 from .data import find_data_root, load_dataset, dataset_cards, dataset_presets
 from .datacheck import check_data
 from .distributed import init_distributed
-from .pseudo import stage1_sources, PseudoConfig, pseudo_config_for, import_spcl_labels, fit_usvi
+from .stage1 import stage1_sources, Stage1Config, stage1_config_for, import_spcl_labels, fit_usvi
 from .docs import build_docs, site_problems
 
 # %% auto #0
@@ -31,14 +31,14 @@ def _value(text:str):
 
 # %% ../nbs/12_cli.ipynb #8327de8a
 def _stage1_args(p):
-    "Stage 1 flags shared by `otla train` (unsupervised) and `otla pseudo`."
+    "Stage 1 flags shared by `otla train` (unsupervised) and `otla stage1`."
     p.add_argument('--source', default=None, choices=list(stage1_sources()) + ['none'],
                    help="stage 1 source set (UDA), or 'none' (USL); used when --setting unsupervised has no "
                         "--visible-labels (default: market1501, rendered synthetic, for the synthetic world; a real "
                         "target must name it)")
     p.add_argument('--source-root',
                    help='the source set folder (synthetic target: a synthetic source is rendered when absent)')
-    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any PseudoConfig field')
+    p.add_argument('--stage1-set', action='append', default=[], metavar='FIELD=VALUE', help='any Stage1Config field')
 
 # %% ../nbs/12_cli.ipynb #6d6adfe7
 def _docs_parser(sub):
@@ -77,7 +77,7 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE', help='any other TrainConfig field')
     t.add_argument('--quiet', action='store_true', help='no progress bars')
     _stage1_args(t)
-    ps = sub.add_parser('pseudo',
+    ps = sub.add_parser('stage1',
                         help='stage 1 alone: SpCL visible pseudo labels (or import SpCL .npy files) into --out-dir')
     ps.add_argument('--dataset', default='synthetic', choices=sorted(dataset_presets('train')), help='the target set')
     ps.add_argument('--data-root', help='the target set folder')
@@ -153,8 +153,8 @@ def train_config(args)->TrainConfig:
     except TypeError as e: raise ValueError(f"--set: {e}") from None
 
 # %% ../nbs/12_cli.ipynb #43144011
-def stage1_config(args, train_cfg:TrainConfig)->PseudoConfig:
-    "The stage 1 `PseudoConfig` of `otla train --setting unsupervised` (or `otla pseudo`): target from `train_cfg`."
+def stage1_config(args, train_cfg:TrainConfig)->Stage1Config:
+    "The stage 1 `Stage1Config` of `otla train --setting unsupervised` (or `otla stage1`): target from `train_cfg`."
     source = args.source
     if source is None:
         if train_cfg.dataset != 'synthetic' and args.source_root is None:
@@ -166,12 +166,12 @@ def stage1_config(args, train_cfg:TrainConfig)->PseudoConfig:
     kw = dict(source_root=args.source_root,
               out_dir=str(Path(args.out_dir)/'stage1') if args.command == 'train' else args.out_dir)
     kw.update(_pairs(args.stage1_set, '--stage1-set'))
-    try: return pseudo_config_for(train_cfg, None if source == 'none' else source, **kw)
+    try: return stage1_config_for(train_cfg, None if source == 'none' else source, **kw)
     except TypeError as e: raise ValueError(f"--stage1-set: {e}") from None
 
 # %% ../nbs/12_cli.ipynb #b4ff2d23
-def _pseudo_train_config(args)->TrainConfig:
-    "The target side of `otla pseudo`, as a `TrainConfig` (stage 2's reading of the same set)."
+def _stage1_train_config(args)->TrainConfig:
+    "The target side of `otla stage1`, as a `TrainConfig` (stage 2's reading of the same set)."
     kw = dict(out_dir=args.out_dir, progress=not args.quiet)
     for k in ('data_root', 'device', 'seed'):
         if getattr(args, k) is not None: kw[k] = getattr(args, k)
@@ -181,10 +181,10 @@ def _pseudo_train_config(args)->TrainConfig:
     return make_config(args.dataset, **kw)
 
 # %% ../nbs/12_cli.ipynb #9ddc279c
-def _pseudo(args, parser)->int:
-    "`otla pseudo`: run stage 1 or import SpCL files; print the metrics."
+def _stage1_command(args, parser)->int:
+    "`otla stage1`: run stage 1 or import SpCL files; print the metrics."
     try:
-        tcfg = _pseudo_train_config(args)
+        tcfg = _stage1_train_config(args)
         if bool(args.spcl_images) != bool(args.spcl_labels):
             raise ValueError('--spcl-images and --spcl-labels go together')
         pcfg = stage1_config(args, tcfg)
@@ -280,7 +280,7 @@ def main(argv=None)->int:
     "Entry point of the `otla` command."
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == 'pseudo': return _pseudo(args, parser)
+    if args.command == 'stage1': return _stage1_command(args, parser)
     if args.command == 'docs': return _docs(args, parser)
     if args.command == 'data':
         try: rep = check_data(args.dataset, args.data_root, decode=not args.no_decode, workers=args.workers,

@@ -265,7 +265,7 @@ class DataSetCard:
     writer: object = None         # the synthetic writer of its layout, `writer(root, n_ids, ...)` -> SynthSet
     world: dict = field(default_factory=dict) # the writer's arguments per size: 'tiny', 'demo', 'full'
     train: dict|None = None       # `TrainConfig` fields of its `make_config` preset (None: not a stage 2 target)
-    stage1: dict|None = None      # `PseudoConfig` fields of its `make_pseudo_config` preset
+    stage1: dict|None = None      # `Stage1Config` fields of its `make_stage1_config` preset
     adca: dict|None = None        # `ADCAConfig` fields of its `make_adca_config` preset
 
     def __post_init__(self):
@@ -323,7 +323,7 @@ def data_card(name:str # a registered name: sysu, regdb, market1501, dukemtmc, m
 PRESET_KINDS = ('train', 'stage1', 'adca')   # the presets a card may hold
 
 # %% ../nbs/00_data.ipynb #c7f01a3d
-def dataset_presets(kind:str # 'train' (`make_config`), 'stage1' (`make_pseudo_config`) or 'adca' (`make_adca_config`)
+def dataset_presets(kind:str # 'train' (`make_config`), 'stage1' (`make_stage1_config`) or 'adca' (`make_adca_config`)
                    )->dict:  # name -> the preset's fields, for the cards that hold one
     "The presets of one kind, read from the registered cards."
     if kind not in PRESET_KINDS: raise ValueError(f"kind={kind!r}: expected one of {list(PRESET_KINDS)}")

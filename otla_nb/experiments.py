@@ -22,7 +22,7 @@ from .synthetic_set import quick_overrides
 from .evaluate import TestSpec, extract
 from .losses import PredictionAlignmentLoss
 from .metrics import excluded_pairs
-from .pseudo import pseudo_config_for, fit_usvi, stage1_sources
+from .stage1 import stage1_config_for, fit_usvi, stage1_sources
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'QUICK_STAGE1', 'QUICK_STAGE2', 'PARAMETER_CHECKS', 'quick_mode', 'cleanup_quick',
@@ -514,15 +514,15 @@ def source_label(source:str # a stage 1 source (a registered RGB set) or 'none' 
 def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target set, device and caches
                   source:str='market1501', # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
                   source_root:str|None=None, # the source set's folder (synthetic target: rendered when None)
-                  **stage1                 # any `PseudoConfig` field
+                  **stage1                 # any `Stage1Config` field
                  ):                        # stage 1's `Run`; its labels are `out_dir/'labels.npy'`
     "Stage 1 for `base`'s target, cached in `base.out_dir/stage1-<source>-<run_key>`."
     return cached_fit(cached_stage1_config(base, source, source_root, **stage1), None)
 
 # %% ../nbs/11_experiments.ipynb #72ee500c
 def cached_stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
-    "The `PseudoConfig` of `cached_stage1`: `pseudo_config_for(base, ...)` in its cached run folder (`cached_run_dir`)."
-    pcfg = pseudo_config_for(base, None if source == 'none' else source,
+    "The `Stage1Config` of `cached_stage1`: `stage1_config_for(base, ...)` in its cached run folder (`cached_run_dir`)."
+    pcfg = stage1_config_for(base, None if source == 'none' else source,
                              **{'source_root': source_root, **stage1, 'out_dir': base.out_dir})
     pcfg.out_dir = str(cached_run_dir(pcfg, f'stage1-{source}'))
     return pcfg
@@ -533,9 +533,9 @@ def cached_usvi(base:TrainConfig,        # from `experiment_config` (its setting
                 source_root:str|None=None,  # the source set's folder (synthetic target: rendered when None)
                 name:str='usvi',            # readable prefix of the stage 2 run directory
                 stage2:dict|None=None,      # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
-                **stage1                    # any `PseudoConfig` field (e.g. `QUICK_STAGE1`)
+                **stage1                    # any `Stage1Config` field (e.g. `QUICK_STAGE1`)
                )->tuple:                    # (stage 1's Run, stage 2's Run)
-    ("`otla_nb.pseudo.fit_usvi` with both stages cached under `base.out_dir`: stage 1 by its `run_key`, "
+    ("`otla_nb.stage1.fit_usvi` with both stages cached under `base.out_dir`: stage 1 by its `run_key`, "
      "stage 2 by `cached_fit`.")
     cfg = TrainConfig.from_dict({**base.to_dict(), **(stage2 or {})})
     return fit_usvi(cfg, cached_stage1_config(base, source, source_root, **stage1), name=f'{name}-{source}')
@@ -545,7 +545,7 @@ def run_source_domain(base:TrainConfig,          # from `experiment_config`
                       sources=('market1501', 'dukemtmc', 'msmt17', 'none'), # Fig. 3 right's x-axis
                       source_roots:dict|None=None,# {source: folder} for real sets
                       stage2:dict|None=None,     # `TrainConfig` fields for stage 2 (e.g. `QUICK_STAGE2`)
-                      **stage1                   # any `PseudoConfig` field
+                      **stage1                   # any `Stage1Config` field
                      )->pd.DataFrame:            # one line per source: stage 1 cluster quality, stage 2 test metrics
     "Fig. 3 right: USVI with the visible labels of stage 1 from each source (and USL)."
     rows = []

@@ -141,7 +141,7 @@ def file_digest(path)->str:
     return 'sha256:' + _content_digest(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
 
 # %% ../nbs/07_runs.ipynb #fd4571e9
-def run_inputs(cfg # a run's configuration: `TrainConfig`, `PseudoConfig`, `ADCAConfig` (`to_dict`, `dataset`, ...)
+def run_inputs(cfg # a run's configuration: `TrainConfig`, `Stage1Config`, `ADCAConfig` (`to_dict`, `dataset`, ...)
               )->dict:
     ("What decides a run's result: the fields but `NO_RESULT_FIELDS`, files by their content, "
      "a real data set by its images' digest, the synthetic world by `world_fingerprint`.")
@@ -248,7 +248,7 @@ class Run:
     model:object                 # the trained network (None for stage 1, whose result is its labels)
     history:list                 # one record per finished epoch
     metrics:dict                 # the final test (stage 1: the clustering's quality); empty while unfinished
-    config:object                # its configuration: `TrainConfig`, `PseudoConfig` or `ADCAConfig`
+    config:object                # its configuration: `TrainConfig`, `Stage1Config` or `ADCAConfig`
     bank:object=None             # stage 2: the infrared label bank of the last epoch
     labels:np.ndarray|None=None  # stage 1: one label per visible training image, -1 = outlier (None: stopped early)
     inputs:dict|None=None        # `run_inputs` of the configuration when it ran (None: not recorded)
@@ -305,7 +305,7 @@ def load_run(run_dir,      # a run folder of any registered kind, or a stage 2 c
         near = min(unknown, key=lambda n: len(unknown[n]), default=None)
         raise ValueError(f"{run_dir}: its configuration is of none of the run kinds loaded ({sorted(RUN_KINDS)})"
                          + (f"; the nearest, {near}, has no fields {unknown[near]}" if near else '')
-                         + ": import the module that defines it (otla_nb.train, otla_nb.pseudo, otla_nb.adca)")
+                         + ": import the module that defines it (otla_nb.train, otla_nb.stage1, otla_nb.adca)")
     return kind.load(Path(run_dir), device)
 
 # %% ../nbs/07_runs.ipynb #030e7067
