@@ -36,7 +36,8 @@ from otla_nb.sampler import CrossModalIdentitySampler
 from otla_nb.evaluate import TestSpec, evaluate
 from otla_nb.losses import Losses
 from otla_nb.predict import PredictSpec, predict
-from otla_nb.train import (epoch_plan, make_config, train_data, train_epoch, _batch_inputs, _model,
+from otla_nb.build import epoch_plan
+from otla_nb.train import (make_config, train_data, train_epoch, _batch_inputs, _model,
                            _optimizer)
 from otla_nb.synthetic_set import quick_overrides
 from otla_nb.device import native_bf16, autocast
@@ -69,7 +70,8 @@ def step_flops(cfg, data)->float:
     torch.manual_seed(0)
     model, losses = _model(cfg, data.n_classes, CPU), Losses(cfg)
     batches = list(itertools.islice(_sampler(cfg, data), 1))
-    plan = epoch_plan(batches, [0], 1, data, cfg, {0: torch.Generator().manual_seed(0)}, CPU)
+    plan = epoch_plan(batches, [0], 1, data, cfg.n_ir, cfg.setting == 'supervised',
+                      {0: torch.Generator().manual_seed(0)}, CPU)
     x, y_v, y_r = _batch_inputs(plan, 0, 0, data, cfg, CPU)
     with FlopCounterMode(display=False) as fc:
         with autocast(cfg, CPU): out = model(x, grl_coeff=0.5)
@@ -84,7 +86,8 @@ def breakdown(cfg, data, steps:int)->dict:
     opt = _optimizer(model, cfg)
     sampler = _sampler(cfg, data)
     batches = list(itertools.islice(sampler, steps + 1))
-    t_plan, plan = _clock(lambda: epoch_plan(batches, [0], 1, data, cfg, {0: torch.Generator().manual_seed(0)}, CPU))
+    t_plan, plan = _clock(lambda: epoch_plan(batches, [0], 1, data, cfg.n_ir, cfg.setting == 'supervised',
+                                            {0: torch.Generator().manual_seed(0)}, CPU))
     model.train()
     acc = dict(augment=0., forward=0., backward=0., optimiser=0.)
     for b in range(steps + 1):

@@ -9,14 +9,18 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
+from typing import NamedTuple
 
 from .data import VISIBLE, INFRARED, Dataset
 from .labels import load_labels
-from .model import DEN
+from .transforms import augment_draws
+from .distributed import shard_batch
+from .model import DEN, imagenet_weights_path, imagenet_state_dict
 from .warmstart import warm_start, warm_start_config
 
 # %% auto #0
-__all__ = ['n_shards', 'lr_at', 'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model', 'build_optimizer', 'set_lr']
+__all__ = ['SEED_STRIDE', 'SHARD_SLOTS', 'n_shards', 'lr_at', 'TrainData', 'prepare_data', 'resolve_pretrained', 'build_model',
+           'check_pretrained', 'build_optimizer', 'set_lr', 'EpochPlan', 'epoch_plan']
 
 # %% ../nbs/07c_build.ipynb #d570b322
 def n_shards(n_ids:int,            # identities per global batch
@@ -103,6 +107,16 @@ def build_model(n_classes:int,          # classifier width
         model.stages = torch.compile(model.stages)
     return model
 
+# %% ../nbs/07c_build.ipynb #743dbd05
+def check_pretrained(arch:str,        # the torchvision ResNet
+                     pretrained:bool|str # True (ImageNet), a .pth file, 'synthetic' (the warm start) or False
+                    ):
+    "Refuse initial weights that cannot be had, before any image is read: ImageNet's are fetched, a file must exist."
+    if pretrained is True and not imagenet_weights_path(arch).is_file(): imagenet_state_dict(arch)
+    elif isinstance(pretrained, str) and pretrained != 'synthetic' and not Path(pretrained).is_file():
+        raise FileNotFoundError(f"pretrained={pretrained!r}: no such weights file; "
+                                "expected a torchvision ResNet .pth, True, False or 'synthetic'")
+
 # %% ../nbs/07c_build.ipynb #f9a57c2a
 def build_optimizer(model:DEN,                 # the model (`build_model`)
                     lr:float,                  # learning rate of the new heads
@@ -126,3 +140,52 @@ def set_lr(opt,                     # the optimiser of `build_optimizer`
     "Apply the epoch's learning rate to both groups."
     opt.param_groups[0]['lr'] = lr * backbone_lr_mult
     opt.param_groups[1]['lr'] = lr
+
+# %% ../nbs/07c_build.ipynb #fd8c0775
+SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
+SHARD_SLOTS = 1_024       # generator streams per seed: one per shard of a step; the last one for the reference pass
+
+# %% ../nbs/07c_build.ipynb #e4829da4
+def _epoch_seed(seed:int, epoch:int)->int: return seed * SEED_STRIDE + epoch
+
+# %% ../nbs/07c_build.ipynb #3b9ad7fc
+def _stream(seed:int, k:int)->int: return seed * SHARD_SLOTS + k        # the k-th generator stream of a seed
+
+# %% ../nbs/07c_build.ipynb #9b8f94f8
+def _shard_seed(seed:int, epoch:int, b:int, k:int)->int: return _stream(_epoch_seed(seed, epoch) * SEED_STRIDE + b, k)
+
+# %% ../nbs/07c_build.ipynb #b649d1d8
+def _reference_seed(seed:int, epoch:int)->int: return _stream(_epoch_seed(seed, epoch), SHARD_SLOTS - 1)   # OTLA's pass
+
+# %% ../nbs/07c_build.ipynb #69dcaeee
+class EpochPlan(NamedTuple):
+    "An epoch's inputs on the device, one row per (step, shard): image indices and labels, augmentation draws."
+    ints:Tensor      # int64 (steps, shards, 2·n_v + 2·n_r): visible indices, infrared indices, y_v, y_r
+    draws:Tensor     # float32 (steps, shards, n_v + n_r, 25): `augment_draws` of the visible then infrared images
+    n_v:int          # visible images per shard
+    n_r:int          # infrared images per shard
+
+# %% ../nbs/07c_build.ipynb #8b7db092
+def epoch_plan(batches:list,      # the sampler's (vi, ri, pids) for each step of the epoch
+               shards:list,       # the shards this process trains, in order
+               step_shards:int,   # shards per step in all (over every process)
+               data:TrainData,    # the training data (`train_data`)
+               n_ir:int,          # infrared images per identity
+               supervised:bool,   # infrared labels: the true ones (supervised) or the identity each image was drawn for
+               gens:dict,         # shard -> its augmentation generator (CPU)
+               device             # where the plan goes
+              )->EpochPlan:
+    ("Every step's indices, labels and augmentation draws, made on the host in the order the steps use them and "
+     "copied to `device` at once (from pinned memory on a GPU), so that no training step copies from the host.")
+    ints, draws = [], []
+    for vi, ri, pids in batches:
+        for k in shards:
+            v, r, p = shard_batch(vi, ri, pids, k, step_shards)
+            y_r = data.ir_true[r] if supervised else np.repeat(p, n_ir)
+            ints.append(np.concatenate([v, r, data.vis_labels[v], y_r]))
+            draws.append(torch.cat([augment_draws(len(v), VISIBLE, gens[k]), augment_draws(len(r), INFRARED, gens[k])]))
+    ints, draws = torch.from_numpy(np.stack(ints)), torch.stack(draws)
+    if device.type == 'cuda': ints, draws = ints.pin_memory(), draws.pin_memory()
+    shape = (len(batches), len(shards))
+    return EpochPlan(ints.to(device, non_blocking=True).view(*shape, -1),
+                     draws.to(device, non_blocking=True).view(*shape, *draws.shape[1:]), len(v), len(r))

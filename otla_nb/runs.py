@@ -18,9 +18,10 @@ from .warmstart import warm_start_config
 
 # %% auto #0
 __all__ = ['NO_RESULT_FIELDS', 'FILE_FIELDS', 'CHECKPOINT_KEYS', 'RUN_FILES', 'RUN_KINDS', 'atomic_write', 'write_json',
-           'read_history', 'RunDirBusy', 'claim_run_dir', 'check_new_run', 'file_digest', 'run_inputs', 'run_key',
-           'input_changes', 'check_same_inputs', 'load_checkpoint', 'open_run_dir', 'save_epoch', 'Run', 'RunKind',
-           'register_run_kind', 'stored_config', 'load_run', 'cached_run_dir', 'has_cached_run', 'cached_fit']
+           'read_history', 'RunDirBusy', 'claim_run_dir', 'check_new_run', 'check_run_dir', 'file_digest', 'run_inputs',
+           'run_key', 'input_changes', 'check_same_inputs', 'load_checkpoint', 'open_run_dir', 'save_epoch', 'Run',
+           'RunKind', 'register_run_kind', 'stored_config', 'load_run', 'cached_run_dir', 'has_cached_run',
+           'cached_fit']
 
 # %% ../nbs/07_runs.ipynb #fba497f6
 def atomic_write(path, write):
@@ -119,6 +120,24 @@ def check_new_run(out_dir,           # the run folder
     "Refuse to start a run in a folder that already holds one (its `config.json`), unless resuming."
     if not resume and (Path(out_dir)/'config.json').exists():
         raise FileExistsError(f"{out_dir} already holds a run: pass {flag} to continue it, or choose another out_dir")
+
+# %% ../nbs/07_runs.ipynb #47f795f6
+def check_run_dir(out_dir # the run folder: missing (it is made, then removed again) or a folder
+                 ):
+    "Refuse a run folder that is a file or cannot be written, before any image is read; leave nothing behind."
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"out_dir={str(out)!r} is a file: expected a folder for the run")
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out/f'.write-test.{os.getpid()}.tmp'
+        probe.write_bytes(b'')
+        probe.unlink()
+    except OSError as e:
+        raise PermissionError(f"out_dir={str(out)!r}: cannot write a run there ({e.strerror or e}); "
+                              "expected a writable folder") from None
+    if made: out.rmdir()                                 # created again when the run writes its configuration
 
 # %% ../nbs/07_runs.ipynb #e02d2ff1
 # configuration fields that do not change a result

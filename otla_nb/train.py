@@ -4,36 +4,34 @@
 
 # %% ../nbs/08_train.ipynb #e8ee6949
 from __future__ import annotations
-import contextlib, dataclasses, itertools, json, math, os, time
+import contextlib, dataclasses, itertools, json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
-from torch import Tensor
-from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from .data import VISIBLE, INFRARED, load_dataset, dataset_protocol, dataset_presets
 from .cache import ImageCache
 from .device import FAST_PATHS, _fast_path, check_device, fast_path_on, autocast, in_memory_format
-from .transforms import train_transform, augment_draws, norm_constants
+from .transforms import train_transform, norm_constants
 from .sampler import CrossModalIdentitySampler
-from .model import DEN, grl_coeff, imagenet_weights_path, imagenet_state_dict
+from .model import DEN, grl_coeff
 from .otla import LabelBank
 from .losses import Losses
 from .evaluate import TestSpec, test_sets, evaluate
 from .config import RunConfig
 from .runs import (write_json, read_history, load_checkpoint, claim_run_dir, check_new_run, run_inputs,
-                          check_same_inputs, open_run_dir, save_epoch, Run, register_run_kind)
-from .distributed import (DistContext, init_distributed, local_shards, shard_batch, all_reduce_mean,
+                          check_same_inputs, open_run_dir, save_epoch, Run, register_run_kind, check_run_dir)
+from .distributed import (DistContext, init_distributed, local_shards, all_reduce_mean,
                                  broadcast_object, wrap_ddp, no_sync)
 from .build import (n_shards, lr_at, TrainData, prepare_data, resolve_pretrained, build_model, build_optimizer,
-                           set_lr)
+                           set_lr, check_pretrained, _epoch_seed, _stream, _shard_seed, _reference_seed,
+                           EpochPlan, epoch_plan)
 from .predict import PREDICT_MODES, PredictSpec, assign_labels
 
 # %% auto #0
-__all__ = ['SETTINGS', 'SEED_STRIDE', 'SHARD_SLOTS', 'TrainConfig', 'make_config', 'train_data', 'EpochPlan', 'epoch_plan',
-           'train_epoch', 'fit', 'check_run']
+__all__ = ['SETTINGS', 'TrainConfig', 'make_config', 'train_data', 'train_epoch', 'fit']
 
 # %% ../nbs/08_train.ipynb #b782764c
 SETTINGS = ('supervised', 'semi', 'unsupervised')
@@ -146,54 +144,6 @@ def _optimizer(model:DEN, cfg:TrainConfig)->torch.optim.Adam:
     return build_optimizer(model, cfg.lr, cfg.backbone_lr_mult, cfg.weight_decay,
                            fused=fast_path_on(cfg, next(model.parameters()).device, 'fused_adam'))
 
-# %% ../nbs/08_train.ipynb #fd8c0775
-SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
-SHARD_SLOTS = 1_024       # generator streams per seed: one per shard of a step; the last one for the reference pass
-
-# %% ../nbs/08_train.ipynb #e4829da4
-def _epoch_seed(seed:int, epoch:int)->int: return seed * SEED_STRIDE + epoch
-
-# %% ../nbs/08_train.ipynb #3b9ad7fc
-def _stream(seed:int, k:int)->int: return seed * SHARD_SLOTS + k        # the k-th generator stream of a seed
-
-# %% ../nbs/08_train.ipynb #9b8f94f8
-def _shard_seed(seed:int, epoch:int, b:int, k:int)->int: return _stream(_epoch_seed(seed, epoch) * SEED_STRIDE + b, k)
-
-# %% ../nbs/08_train.ipynb #b649d1d8
-def _reference_seed(seed:int, epoch:int)->int: return _stream(_epoch_seed(seed, epoch), SHARD_SLOTS - 1)   # OTLA's pass
-
-# %% ../nbs/08_train.ipynb #69dcaeee
-class EpochPlan(NamedTuple):
-    "An epoch's inputs on the device, one row per (step, shard): image indices and labels, augmentation draws."
-    ints:Tensor      # int64 (steps, shards, 2·n_v + 2·n_r): visible indices, infrared indices, y_v, y_r
-    draws:Tensor     # float32 (steps, shards, n_v + n_r, 25): `augment_draws` of the visible then infrared images
-    n_v:int          # visible images per shard
-    n_r:int          # infrared images per shard
-
-# %% ../nbs/08_train.ipynb #8b7db092
-def epoch_plan(batches:list,      # the sampler's (vi, ri, pids) for each step of the epoch
-               shards:list,       # the shards this process trains, in order
-               step_shards:int,   # shards per step in all (over every process)
-               data:TrainData,    # the training data (`train_data`)
-               cfg:TrainConfig,   # its n_ir and setting
-               gens:dict,         # shard -> its augmentation generator (CPU)
-               device             # where the plan goes
-              )->EpochPlan:
-    ("Every step's indices, labels and augmentation draws, made on the host in the order the steps use them and "
-     "copied to `device` at once (from pinned memory on a GPU), so that no training step copies from the host.")
-    ints, draws = [], []
-    for vi, ri, pids in batches:
-        for k in shards:
-            v, r, p = shard_batch(vi, ri, pids, k, step_shards)
-            y_r = np.repeat(p, cfg.n_ir) if cfg.setting != 'supervised' else data.ir_true[r]
-            ints.append(np.concatenate([v, r, data.vis_labels[v], y_r]))
-            draws.append(torch.cat([augment_draws(len(v), VISIBLE, gens[k]), augment_draws(len(r), INFRARED, gens[k])]))
-    ints, draws = torch.from_numpy(np.stack(ints)), torch.stack(draws)
-    if device.type == 'cuda': ints, draws = ints.pin_memory(), draws.pin_memory()
-    shape = (len(batches), len(shards))
-    return EpochPlan(ints.to(device, non_blocking=True).view(*shape, -1),
-                     draws.to(device, non_blocking=True).view(*shape, *draws.shape[1:]), len(v), len(r))
-
 # %% ../nbs/08_train.ipynb #1de9cdf0
 def _batch_inputs(plan:EpochPlan, b:int, j:int, data:TrainData, cfg:TrainConfig, device)->tuple:
     "Augmented images (visible then infrared) and the labels of step `b`, shard `j` of `plan`, all on `device`."
@@ -226,7 +176,8 @@ def train_epoch(model, opt, sampler, data:TrainData, losses:Losses, cfg:TrainCon
     t0 = time.perf_counter()
     norm_constants(data.vis_images.device)                                 # made once per device, before the steps
     batches = list(itertools.islice(sampler, n))
-    plan = epoch_plan(batches, rank_shards, step_shards, data, cfg, gens, device)   # the epoch's one copy from the host
+    plan = epoch_plan(batches, rank_shards, step_shards, data, cfg.n_ir, cfg.setting == 'supervised', gens,
+                      device)                          # the epoch's one copy from the host
     sums, pair, count = {}, 0., 0
     bad = torch.full((), -1, dtype=torch.long, device=device)   # the first step whose loss is not finite
     bufs = list(model.buffers()) if len(rank_shards) > 1 else []
@@ -277,42 +228,6 @@ def _summary_line(h:dict, headline:str)->str:
             f"argmax {acc(h['ir_acc_argmax'])}% | OTLA {h['otla_time']*1e3:.0f} ms | epoch {h['epoch_time']:.1f} s"
             + (f" | R1 {h['eval'][headline]['Rank-1']:.1f}" if h.get('eval') else ''))
 
-# %% ../nbs/08_train.ipynb #6df5d1c0
-def fit(cfg:TrainConfig,        # the run's configuration
-        resume:bool=False,      # continue from `out_dir/checkpoint.pt` if it exists
-        stop_after:int|None=None # stop (as if killed) after this many epochs of this call: for tests and time slicing
-       )->Run:
-    ("Train DEN with OTLA and PAL (Algorithm 1) and evaluate the last epoch; everything lands in `cfg.out_dir`, "
-     "which this process holds (`claim_run_dir`) from the first check to the last write.")
-    ctx = init_distributed(cfg.device)   # a process group from torchrun's variables, or a one-process context
-    try:
-        with claim_run_dir(cfg.out_dir) if ctx.is_main else contextlib.nullcontext():
-            return _fit(cfg, resume, stop_after, ctx)
-    finally: ctx.close()
-
-# %% ../nbs/08_train.ipynb #f24b9937
-def check_run(cfg:TrainConfig):
-    "What a run needs that can be checked before any image is read: a folder it can write, and its initial weights."
-    out = Path(cfg.out_dir)
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"out_dir={str(out)!r} is a file: expected a folder for the run")
-    made = not out.exists()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out/f'.write-test.{os.getpid()}.tmp'
-        probe.write_bytes(b'')
-        probe.unlink()
-    except OSError as e:
-        raise PermissionError(f"out_dir={str(out)!r}: cannot write a run there ({e.strerror or e}); "
-                              "expected a writable folder") from None
-    if made: out.rmdir()                                 # created again when the run writes its configuration
-    p = cfg.pretrained
-    # fetched, or a clear error
-    if p is True and not imagenet_weights_path(cfg.arch).is_file(): imagenet_state_dict(cfg.arch)
-    elif isinstance(p, str) and p != 'synthetic' and not Path(p).is_file():
-        raise FileNotFoundError(f"pretrained={p!r}: no such weights file; "
-                                "expected a torchvision ResNet .pth, True, False or 'synthetic'")
-
 # %% ../nbs/08_train.ipynb #84587643
 def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
     ("Refuse a run that cannot start (shards, prediction mode, an existing run) "
@@ -323,7 +238,9 @@ def _check_start(cfg:TrainConfig, resume:bool, ctx:DistContext):
         raise ValueError("predict_mode='reference' runs in one process: its pass replays one process's draws; "
                          "use 'eval' under torchrun")
     check_new_run(out, resume)
-    if ctx.is_main: check_run(cfg)                       # the output folder and the weights, before any image is read
+    if ctx.is_main:                                      # the output folder and the weights, before any image is read
+        check_run_dir(out)
+        check_pretrained(cfg.arch, cfg.pretrained)
     ctx.barrier()                                        # every rank has checked before rank 0 writes
 
 # %% ../nbs/08_train.ipynb #2a4c8691
@@ -419,6 +336,19 @@ def _reopen(run_dir, device='cpu')->Run:
     bank.load_state_dict(ck['bank'])
     history, metrics = (read_history(run_dir), json.loads(m.read_text()) if m.exists() else {}) if own else ([], {})
     return Run(run_dir, model, history, metrics, cfg, bank, inputs=ck.get('inputs'))
+
+# %% ../nbs/08_train.ipynb #6df5d1c0
+def fit(cfg:TrainConfig,        # the run's configuration
+        resume:bool=False,      # continue from `out_dir/checkpoint.pt` if it exists
+        stop_after:int|None=None # stop (as if killed) after this many epochs of this call: for tests and time slicing
+       )->Run:
+    ("Train DEN with OTLA and PAL (Algorithm 1) and evaluate the last epoch; everything lands in `cfg.out_dir`, "
+     "which this process holds (`claim_run_dir`) from the first check to the last write.")
+    ctx = init_distributed(cfg.device)   # a process group from torchrun's variables, or a one-process context
+    try:
+        with claim_run_dir(cfg.out_dir) if ctx.is_main else contextlib.nullcontext():
+            return _fit(cfg, resume, stop_after, ctx)
+    finally: ctx.close()
 
 # %% ../nbs/08_train.ipynb #9480dd30
 register_run_kind(TrainConfig, fit, _reopen)   # `otla_nb.runs.load_run` and `cached_fit` train and reopen these
