@@ -29,8 +29,8 @@ __all__ = ['ABLATION_ROWS', 'PAPER_TABLE2', 'QUICK_STAGE1', 'QUICK_STAGE2', 'PAR
            'project_root', 'resolve_out_dir', 'experiment_config', 'notebook_parameters', 'run_seeds', 'main_metrics',
            'run_threads', 'fit_all', 'run_ablation', 'ablation_table', 'history_frame', 'plot_label_accuracy',
            'plot_label_distribution', 'plot_otla_time', 'attention_batches', 'plot_attention', 'attention_agreement',
-           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'source_label', 'cached_stage1',
-           'cached_stage1_config', 'cached_usvi', 'run_source_domain', 'setup_experiment']
+           'plot_bars', 'ranked_retrieval', 'plot_retrieval', 'modality_rank1', 'source_label', 'cached_stage1_config',
+           'cached_stage1', 'cached_usvi', 'run_source_domain', 'setup_experiment']
 
 # %% ../nbs/11_experiments.ipynb #a13b62e5
 _QUICK_ROOTS = []   # scratch folders made by `_quick_settings` in this process, removed by `cleanup_quick`
@@ -510,6 +510,14 @@ def source_label(source:str # a stage 1 source (a registered RGB set) or 'none' 
     "The label of a stage 1 source in tables and figures: its card's `label`, 'none (USL)' for no source."
     return 'none (USL)' if source == 'none' else data_card(source).label
 
+# %% ../nbs/11_experiments.ipynb #72ee500c
+def cached_stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
+    "The `Stage1Config` of `cached_stage1`: `stage1_config_for(base, ...)` in its cached run folder (`cached_run_dir`)."
+    pcfg = stage1_config_for(base, None if source == 'none' else source,
+                             **{'source_root': source_root, **stage1, 'out_dir': base.out_dir})
+    pcfg.out_dir = str(cached_run_dir(pcfg, f'stage1-{source}'))
+    return pcfg
+
 # %% ../nbs/11_experiments.ipynb #e4d8080b
 def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target set, device and caches
                   source:str='market1501', # stage 1 source: market1501 | dukemtmc | msmt17 | 'none' (USL)
@@ -518,14 +526,6 @@ def cached_stage1(base:TrainConfig,       # from `experiment_config`: the target
                  ):                        # stage 1's `Run`; its labels are `out_dir/'labels.npy'`
     "Stage 1 for `base`'s target, cached in `base.out_dir/stage1-<source>-<run_key>`."
     return cached_fit(cached_stage1_config(base, source, source_root, **stage1), None)
-
-# %% ../nbs/11_experiments.ipynb #72ee500c
-def cached_stage1_config(base:TrainConfig, source:str='market1501', source_root:str|None=None, **stage1):
-    "The `Stage1Config` of `cached_stage1`: `stage1_config_for(base, ...)` in its cached run folder (`cached_run_dir`)."
-    pcfg = stage1_config_for(base, None if source == 'none' else source,
-                             **{'source_root': source_root, **stage1, 'out_dir': base.out_dir})
-    pcfg.out_dir = str(cached_run_dir(pcfg, f'stage1-{source}'))
-    return pcfg
 
 # %% ../nbs/11_experiments.ipynb #3fc75e7f
 def cached_usvi(base:TrainConfig,        # from `experiment_config` (its setting is replaced by 'unsupervised')
