@@ -116,8 +116,9 @@ def rhythm(cells:list, window:int=WINDOW)->tuple:
     public name an `#| export` cell defines (a top-level function or class, or a module-level name it assigns, not
     starting with `_`), and whether one of the next `window` code cells after that cell refers to it (by name, or as an
     attribute) in a cell that is not itself an `#| export` cell. Cells holding only `show_doc(...)` calls are passed
-    over without counting; every other code cell counts toward the window (an `#| export` cell, or a `#| hide` one,
-    counts but does not exercise); a mention inside `show_doc(...)` does not count; markdown cells do not count."""
+    over without counting; every other code cell counts toward the window (an `#| export` cell counts but does not
+    exercise; a `#| hide` test cell is a test like any other); a mention inside `show_doc(...)` does not count;
+    markdown cells do not count."""
     code = [(''.join(c['source']), c) for c in cells if c['cell_type'] == 'code']
     code = [s for s, c in code if not _is_show_doc_only(s)]
     exported = [s.startswith('#| export') for s in code]
