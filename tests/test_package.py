@@ -138,7 +138,7 @@ def rhythm_table()->dict:
         out[p.name] = (len(seen), len(defs), len(seen) / len(defs) if defs else 1.)
     return out
 
-LATER = {'00_data', '01a_synthetic', '05a_warmstart', '07_runs', '08_train', '10_stage1', '10b_adca',
+LATER = {'01a_synthetic', '05a_warmstart', '07_runs', '08_train', '10_stage1', '10b_adca',
          '11_experiments'}
 def _later(name):
     "A notebook's name, marked to fail for now if it is in `LATER`."
