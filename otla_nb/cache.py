@@ -22,9 +22,6 @@ def default_data_root()->Path: # folder holding data sets and caches
     "The default data folder: `$OTLA_NB_HOME` when set, else `~/.cache/otla_nb`."
     return Path(os.environ.get('OTLA_NB_HOME') or Path.home()/'.cache'/'otla_nb').expanduser()
 
-# %% ../nbs/00_cache.ipynb #cf2e4739
-CACHE_VERSION = 2   # 2: 16-bit images scaled to 8 bits (`_rgb8`), no longer clipped
-
 # %% ../nbs/00_cache.ipynb #248741de
 _RGB_MODES = ('RGB', 'L', '1', 'P', 'RGBA', 'LA', 'PA', 'RGBX', 'RGBa', 'La', 'CMYK', 'YCbCr')   # 8-bit: convert('RGB')
 _WIDE_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')   # 16-bit grey ('I': 32-bit integers, read as 16-bit values)
@@ -65,6 +62,9 @@ def _load_resized(path:str, size:tuple)->np.ndarray:
     except _ModeError as e: raise ValueError(f"cannot read image {path}: {e}") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise ValueError(f"cannot read image {path}: {e}; expected a readable JPEG/PNG/BMP image") from None
+
+# %% ../nbs/00_cache.ipynb #cf2e4739
+CACHE_VERSION = 2   # 2: 16-bit images scaled to 8 bits (`_rgb8`), no longer clipped
 
 # %% ../nbs/00_cache.ipynb #5a9609e2
 def fingerprint(paths:Sequence[str], # the images, in order

@@ -12,8 +12,8 @@ from .cache import default_data_root, ImageCache
 
 # %% auto #0
 __all__ = ['VISIBLE', 'INFRARED', 'IMG_EXTS', 'MARKET_PATTERN', 'PRESET_KINDS', 'Record', 'read_label_file', 'Dataset',
-           'TestView', 'Protocol', 'DataSetCard', 'dataset_cards', 'register_dataset', 'data_card', 'dataset_presets',
-           'load_dataset', 'dataset_protocol', 'data_search_path', 'find_data_root']
+           'TestView', 'Protocol', 'DataSetCard', 'dataset_cards', 'data_card', 'load_dataset', 'dataset_protocol',
+           'register_dataset', 'dataset_presets', 'data_search_path', 'find_data_root']
 
 # %% ../nbs/00_data.ipynb #cffbdac0
 VISIBLE, INFRARED = 0, 1
@@ -172,6 +172,20 @@ def _market_layout_text(folder:str, # the published folder name
     return (f"{folder}/   (or the folder itself)\n  bounding_box_train/, bounding_box_test/, query/"
             f"   (files {names})")
 
+# %% ../nbs/00_data.ipynb #f3f7309b
+def _triples_to_records(paths, pids, camids, modality:int)->list:
+    "Zip reader output into Records."
+    return [Record(p, int(i), int(c), modality) for p, i, c in zip(paths, pids, camids)]
+
+# %% ../nbs/00_data.ipynb #e2f92af0
+def _load_rgb(reader, name):
+    "Loader for a labelled RGB set."
+    def load(root=None, **kw)->Dataset:
+        tr, q, g = reader(root, **kw)
+        return Dataset(name, tr, q, g, str(root if root is not None else default_data_root()), dict(kw))
+    load.__doc__ = f"{name} through `{reader.__name__}`."
+    return load
+
 # %% ../nbs/00_data.ipynb #2add27af
 @dataclass
 class Dataset:
@@ -211,20 +225,6 @@ class Dataset:
         opts = ', '.join(f'{k}={v!r}' for k, v in self.info.items())
         return '\n'.join([f"Dataset({self.name!r}{', ' + opts if opts else ''}, root={str(self.root)!r})",
                           line('train', self.train), line('query', self.query), line('gallery', self.gallery)])
-
-# %% ../nbs/00_data.ipynb #f3f7309b
-def _triples_to_records(paths, pids, camids, modality:int)->list:
-    "Zip reader output into Records."
-    return [Record(p, int(i), int(c), modality) for p, i, c in zip(paths, pids, camids)]
-
-# %% ../nbs/00_data.ipynb #e2f92af0
-def _load_rgb(reader, name):
-    "Loader for a labelled RGB set."
-    def load(root=None, **kw)->Dataset:
-        tr, q, g = reader(root, **kw)
-        return Dataset(name, tr, q, g, str(root if root is not None else default_data_root()), dict(kw))
-    load.__doc__ = f"{name} through `{reader.__name__}`."
-    return load
 
 # %% ../nbs/00_data.ipynb #d58472b4
 class TestView(NamedTuple):
@@ -303,14 +303,6 @@ def dataset_cards()->dict: # name -> DataSetCard
     "Every registered card: the package's (`otla_nb.sets`, imported at the first lookup), then `register_dataset`'s."
     return {**importlib.import_module('otla_nb.sets').CARDS, **_EXTRA}
 
-# %% ../nbs/00_data.ipynb #f3c55b78
-def register_dataset(card:DataSetCard # the set's card; its `name` is what `load_dataset` and `TrainConfig.dataset` take
-                    )->DataSetCard:
-    "Add (or replace) a data set in the registry."
-    if not isinstance(card, DataSetCard): raise TypeError(f"card={card!r}: expected an otla_nb.data.DataSetCard")
-    _EXTRA[card.name] = card
-    return card
-
 # %% ../nbs/00_data.ipynb #5a80a324
 def data_card(name:str # a registered name: sysu, regdb, market1501, dukemtmc, msmt17, synthetic, or one's own
              )->DataSetCard:
@@ -318,16 +310,6 @@ def data_card(name:str # a registered name: sysu, regdb, market1501, dukemtmc, m
     cards = dataset_cards()
     if name not in cards: raise ValueError(f"name={name!r}: expected one of {sorted(cards)}")
     return cards[name]
-
-# %% ../nbs/00_data.ipynb #4ac48955
-PRESET_KINDS = ('train', 'stage1', 'adca')   # the presets a card may hold
-
-# %% ../nbs/00_data.ipynb #c7f01a3d
-def dataset_presets(kind:str # 'train' (`make_config`), 'stage1' (`make_stage1_config`) or 'adca' (`make_adca_config`)
-                   )->dict:  # name -> the preset's fields, for the cards that hold one
-    "The presets of one kind, read from the registered cards."
-    if kind not in PRESET_KINDS: raise ValueError(f"kind={kind!r}: expected one of {list(PRESET_KINDS)}")
-    return {n: getattr(c, kind) for n, c in dataset_cards().items() if getattr(c, kind) is not None}
 
 # %% ../nbs/00_data.ipynb #2b0581b3
 def load_dataset(name:str, # a registered name: sysu, regdb, market1501, dukemtmc, msmt17, synthetic
@@ -343,6 +325,24 @@ def dataset_protocol(name:str)->Protocol:
     p = data_card(name).protocol
     if p is None: raise ValueError(f"dataset={name!r} is an RGB set: it has no visible-infrared test protocol")
     return p
+
+# %% ../nbs/00_data.ipynb #f3c55b78
+def register_dataset(card:DataSetCard # the set's card; its `name` is what `load_dataset` and `TrainConfig.dataset` take
+                    )->DataSetCard:
+    "Add (or replace) a data set in the registry."
+    if not isinstance(card, DataSetCard): raise TypeError(f"card={card!r}: expected an otla_nb.data.DataSetCard")
+    _EXTRA[card.name] = card
+    return card
+
+# %% ../nbs/00_data.ipynb #4ac48955
+PRESET_KINDS = ('train', 'stage1', 'adca')   # the presets a card may hold
+
+# %% ../nbs/00_data.ipynb #c7f01a3d
+def dataset_presets(kind:str # 'train' (`make_config`), 'stage1' (`make_stage1_config`) or 'adca' (`make_adca_config`)
+                   )->dict:  # name -> the preset's fields, for the cards that hold one
+    "The presets of one kind, read from the registered cards."
+    if kind not in PRESET_KINDS: raise ValueError(f"kind={kind!r}: expected one of {list(PRESET_KINDS)}")
+    return {n: getattr(c, kind) for n, c in dataset_cards().items() if getattr(c, kind) is not None}
 
 # %% ../nbs/00_data.ipynb #eb380afd
 def data_search_path()->list: # folders that may hold the real sets, in order

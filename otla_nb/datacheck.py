@@ -17,31 +17,6 @@ from .data import (VISIBLE, INFRARED, IMG_EXTS, find_data_root, load_dataset, da
 # %% auto #0
 __all__ = ['DataCheck', 'check_data']
 
-# %% ../nbs/00b_datacheck.ipynb #3ca55bb1
-@dataclass
-class DataCheck:
-    "What `check_data` found: one row per (split, modality), the problems, and `ok` when there are none."
-    dataset:str
-    root:str
-    rows:list = field(default_factory=list)      # dicts: split, modality, ids, images, expected_ids, expected_images
-    problems:list = field(default_factory=list)  # one line each
-    info:dict = field(default_factory=dict)      # image files, decoded, RegDB trials, what counts were checked against
-
-    @property
-    def ok(self)->bool: return not self.problems
-
-    def __str__(self):
-        mod = {VISIBLE: 'visible', INFRARED: 'infrared'}
-        lines = [f"{self.dataset} at {self.root}", f"  {'split':<8}{'modality':<10}{'ids':>7}{'images':>9}   expected"]
-        for r in self.rows:
-            exp = '' if r['expected_ids'] is None else f"{r['expected_ids']} ids, {r['expected_images']} images"
-            mark = ('' if r['expected_ids'] is None
-                    or (r['ids'], r['images']) == (r['expected_ids'], r['expected_images']) else '   MISMATCH')
-            lines.append(f"  {r['split']:<8}{mod[r['modality']]:<10}{r['ids']:>7}{r['images']:>9}   {exp}{mark}")
-        lines += [f"  {k}: {v}" for k, v in self.info.items()]
-        lines += ['OK' if self.ok else f"{len(self.problems)} problem(s):"] + [f"  - {p}" for p in self.problems]
-        return _shown('\n'.join(lines))   # a file name that is not UTF-8 prints as \\xNN, not as a crash
-
 # %% ../nbs/00b_datacheck.ipynb #a50ab915
 def _image_files(root:Path)->list:
     "Every image file under `root`, sorted."
@@ -74,6 +49,31 @@ def _decode_errors(paths:list, workers:int, progress:bool)->list:
     with ThreadPoolExecutor(max(1, workers)) as ex:
         out = list(tqdm(ex.map(one, paths), total=len(paths), desc='decoding', disable=not progress, leave=False))
     return [e for e in out if e is not None]
+
+# %% ../nbs/00b_datacheck.ipynb #3ca55bb1
+@dataclass
+class DataCheck:
+    "What `check_data` found: one row per (split, modality), the problems, and `ok` when there are none."
+    dataset:str
+    root:str
+    rows:list = field(default_factory=list)      # dicts: split, modality, ids, images, expected_ids, expected_images
+    problems:list = field(default_factory=list)  # one line each
+    info:dict = field(default_factory=dict)      # image files, decoded, RegDB trials, what counts were checked against
+
+    @property
+    def ok(self)->bool: return not self.problems
+
+    def __str__(self):
+        mod = {VISIBLE: 'visible', INFRARED: 'infrared'}
+        lines = [f"{self.dataset} at {self.root}", f"  {'split':<8}{'modality':<10}{'ids':>7}{'images':>9}   expected"]
+        for r in self.rows:
+            exp = '' if r['expected_ids'] is None else f"{r['expected_ids']} ids, {r['expected_images']} images"
+            mark = ('' if r['expected_ids'] is None
+                    or (r['ids'], r['images']) == (r['expected_ids'], r['expected_images']) else '   MISMATCH')
+            lines.append(f"  {r['split']:<8}{mod[r['modality']]:<10}{r['ids']:>7}{r['images']:>9}   {exp}{mark}")
+        lines += [f"  {k}: {v}" for k, v in self.info.items()]
+        lines += ['OK' if self.ok else f"{len(self.problems)} problem(s):"] + [f"  - {p}" for p in self.problems]
+        return _shown('\n'.join(lines))   # a file name that is not UTF-8 prints as \\xNN, not as a crash
 
 # %% ../nbs/00b_datacheck.ipynb #6ea6022a
 def check_data(dataset:str,             # sysu, regdb, market1501, dukemtmc or msmt17

@@ -13,9 +13,6 @@ from .synthetic import rgb_sizes, write_msmt17
 # %% auto #0
 __all__ = ['MSMT_DIRS', 'MSMT17_CARD', 'msmt17']
 
-# %% ../nbs/01f_msmt17.ipynb #57983c98
-MSMT_DIRS = {'MSMT17_V1': ('train', 'test'), 'MSMT17_V2': ('mask_train_v2', 'mask_test_v2')}
-
 # %% ../nbs/01f_msmt17.ipynb #a94f348c
 def _msmt_list(img_dir:Path, list_file:Path)->list:
     ("Records of one MSMT17 list file; the camera is the third '_' field of the file name; a path listed twice "
@@ -36,6 +33,9 @@ def _shared_images(fa, a:list, fb, b:list)->list:
     "A problem line when two lists of Records-to-be name the same image (`(path, label, cam)` items)."
     both = sorted({p for p, _, _ in a} & {p for p, _, _ in b})
     return [f"{fa} and {fb} share {len(both)} image(s): {_few(both)}; expected them disjoint"] if both else []
+
+# %% ../nbs/01f_msmt17.ipynb #57983c98
+MSMT_DIRS = {'MSMT17_V1': ('train', 'test'), 'MSMT17_V2': ('mask_train_v2', 'mask_test_v2')}
 
 # %% ../nbs/01f_msmt17.ipynb #bba8ab15
 def msmt17(root=None,              # MSMT17 folder (or its parent holding MSMT17_V1/ or MSMT17_V2/)

@@ -14,9 +14,6 @@ from .synthetic import write_regdb
 # %% auto #0
 __all__ = ['REGDB_MODALITIES', 'REGDB_PROTOCOL', 'REGDB_TRIALS', 'REGDB_CARD', 'regdb_split', 'regdb_records']
 
-# %% ../nbs/01c_regdb.ipynb #3358805a
-REGDB_MODALITIES = {'visible': (VISIBLE, 1, 'Visible'), 'thermal': (INFRARED, 2, 'Thermal')}
-
 # %% ../nbs/01c_regdb.ipynb #026b9d4b
 def _regdb_root(root)->Path:
     "Check the RegDB root and its Visible/Thermal/idx folders."
@@ -24,22 +21,6 @@ def _regdb_root(root)->Path:
     root = _need_dir(root, 'RegDB root folder', 'regdb')
     for sub in ('Visible', 'Thermal', 'idx'): _need_dir(root/sub, f'RegDB folder {sub}', 'regdb')
     return root
-
-# %% ../nbs/01c_regdb.ipynb #73ef85f0
-def regdb_split(root=None,              # RegDB root folder
-                trial:int=1,            # which of the ten splits, 1..10
-                split:str='train',      # 'train' or 'test'
-                modality:str='visible', # 'visible' or 'thermal'
-               )->tuple:                # (paths, pids) with pids an int array
-    ("One RegDB list `idx/<split>_<modality>_<trial>.txt` as (paths, labels); a path listed twice, a missing image "
-     "or a label that is not one identity folder is an error.")
-    if split not in ('train', 'test'): raise ValueError(f"split={split!r}: expected 'train' or 'test'")
-    if modality not in REGDB_MODALITIES: raise ValueError(f"modality={modality!r}: expected 'visible' or 'thermal'")
-    root = _regdb_root(root)
-    f = root/'idx'/f'{split}_{modality}_{trial}.txt'
-    rels, labels = read_label_file(f, 'regdb')
-    _refuse(_regdb_list_problems(f, root, rels, labels))
-    return [os.path.join(str(root), r) for r in rels], np.array(labels, dtype=np.int64)
 
 # %% ../nbs/01c_regdb.ipynb #e17ec2ea
 def _regdb_person(rel:str)->str:
@@ -92,6 +73,25 @@ def _regdb_trial(root:Path, trial:int)->tuple:
         if bad: out.append(f"{fv} and {fi} disagree on {len(bad)} label(s): {_few(bad, sep='; ')}; expected each "
                            "label to name the same <id> in Visible/ and Thermal/")
     return lists, out
+
+# %% ../nbs/01c_regdb.ipynb #3358805a
+REGDB_MODALITIES = {'visible': (VISIBLE, 1, 'Visible'), 'thermal': (INFRARED, 2, 'Thermal')}
+
+# %% ../nbs/01c_regdb.ipynb #73ef85f0
+def regdb_split(root=None,              # RegDB root folder
+                trial:int=1,            # which of the ten splits, 1..10
+                split:str='train',      # 'train' or 'test'
+                modality:str='visible', # 'visible' or 'thermal'
+               )->tuple:                # (paths, pids) with pids an int array
+    ("One RegDB list `idx/<split>_<modality>_<trial>.txt` as (paths, labels); a path listed twice, a missing image "
+     "or a label that is not one identity folder is an error.")
+    if split not in ('train', 'test'): raise ValueError(f"split={split!r}: expected 'train' or 'test'")
+    if modality not in REGDB_MODALITIES: raise ValueError(f"modality={modality!r}: expected 'visible' or 'thermal'")
+    root = _regdb_root(root)
+    f = root/'idx'/f'{split}_{modality}_{trial}.txt'
+    rels, labels = read_label_file(f, 'regdb')
+    _refuse(_regdb_list_problems(f, root, rels, labels))
+    return [os.path.join(str(root), r) for r in rels], np.array(labels, dtype=np.int64)
 
 # %% ../nbs/01c_regdb.ipynb #3aca0765
 def regdb_records(root=None, trial:int=1, split:str='train', modality:str='visible')->list:

@@ -97,26 +97,30 @@ def _clear_leftovers(root:Path):
     for n in os.listdir(root.parent):
         if n.startswith((f'.{root.name}.tmp-', f'.{root.name}.old-')): shutil.rmtree(root.parent/n, ignore_errors=True)
 
-# %% ../nbs/01a_synthetic.ipynb #9ac0070f
-@dataclass
-class WriteOpts:
-    "What every writer takes beside its layout's own arguments (as keywords, with the rendering options)."
-    size:tuple=(128, 64)       # (H, W) of the written images
-    population:object=None     # attribute prior: a key for make_population or a Population (default: the writer's)
-    workers:int|None=None      # processes; None = os.cpu_count()
-    overwrite:bool=False       # replace a non-empty root
-    quality:int=90             # JPEG quality (not a RegDB option: it is written as BMP)
+# %% ../nbs/01a_synthetic.ipynb #dea44216
+def _count_range(name:str, v)->tuple:
+    "An int or a (lo, hi) pair of counts >= 1 as (lo, hi)."
+    try: lo, hi = (v, v) if isinstance(v, (int, np.integer)) else (int(v[0]), int(v[1]))
+    except Exception: lo = hi = 0
+    if isinstance(v, bool) or not 1 <= lo <= hi:
+        raise ValueError(f"`{name}` must be an int >= 1 or a (lo, hi) pair with 1 <= lo <= hi, got {v!r}")
+    return int(lo), int(hi)
 
-# %% ../nbs/01a_synthetic.ipynb #9ef1e80a
-def _common(root, kw:dict, population=None, jpeg:bool=True)->tuple:
-    ("Validate what a writer takes beside its own arguments (`WriteOpts` fields, then rendering options: "
-     "`RenderOpts` fields) before anything touches the disk; `population` is the writer's default.")
-    names = {f.name for f in fields(WriteOpts)} - (set() if jpeg else {'quality'})
-    o = make_opts(**{k: v for k, v in kw.items() if k not in names})
-    w = WriteOpts(**{'population': population, **{k: v for k, v in kw.items() if k in names}})
-    w.size, w.workers = _check_size(w.size), _workers(w.workers)
-    _check_root(root, w.overwrite)
-    return o, w
+# %% ../nbs/01a_synthetic.ipynb #68cdd09b
+def _check_size(size)->tuple:
+    try: h, w = (int(s) for s in size)
+    except Exception: raise ValueError(f"`size` must be a pair (H, W), got {size!r}") from None
+    if h < 16 or w < 8: raise ValueError(f"`size` must be at least (16, 8), got {size!r}")
+    return h, w
+
+# %% ../nbs/01a_synthetic.ipynb #e1a112a5
+def _check_n_ids(n_ids, lo:int, why:str):
+    if isinstance(n_ids, bool) or not isinstance(n_ids, (int, np.integer)) or n_ids < lo:
+        raise ValueError(f"`n_ids` must be an int >= {lo} ({why}), got {n_ids!r}")
+
+# %% ../nbs/01a_synthetic.ipynb #c8b9bf54
+def _population(population)->Population:
+    return population if isinstance(population, Population) else make_population(population)
 
 # %% ../nbs/01a_synthetic.ipynb #ac313ca1
 def _write(root, layout, seed, jobs, cameras, opts:RenderOpts, w:WriteOpts, texts, meta, ids, extra=None)->SynthSet:
@@ -155,30 +159,26 @@ def _write(root, layout, seed, jobs, cameras, opts:RenderOpts, w:WriteOpts, text
             raise
     return SynthSet(root, layout, n, counts, ids, time.perf_counter() - t0)
 
-# %% ../nbs/01a_synthetic.ipynb #dea44216
-def _count_range(name:str, v)->tuple:
-    "An int or a (lo, hi) pair of counts >= 1 as (lo, hi)."
-    try: lo, hi = (v, v) if isinstance(v, (int, np.integer)) else (int(v[0]), int(v[1]))
-    except Exception: lo = hi = 0
-    if isinstance(v, bool) or not 1 <= lo <= hi:
-        raise ValueError(f"`{name}` must be an int >= 1 or a (lo, hi) pair with 1 <= lo <= hi, got {v!r}")
-    return int(lo), int(hi)
+# %% ../nbs/01a_synthetic.ipynb #9ef1e80a
+def _common(root, kw:dict, population=None, jpeg:bool=True)->tuple:
+    ("Validate what a writer takes beside its own arguments (`WriteOpts` fields, then rendering options: "
+     "`RenderOpts` fields) before anything touches the disk; `population` is the writer's default.")
+    names = {f.name for f in fields(WriteOpts)} - (set() if jpeg else {'quality'})
+    o = make_opts(**{k: v for k, v in kw.items() if k not in names})
+    w = WriteOpts(**{'population': population, **{k: v for k, v in kw.items() if k in names}})
+    w.size, w.workers = _check_size(w.size), _workers(w.workers)
+    _check_root(root, w.overwrite)
+    return o, w
 
-# %% ../nbs/01a_synthetic.ipynb #68cdd09b
-def _check_size(size)->tuple:
-    try: h, w = (int(s) for s in size)
-    except Exception: raise ValueError(f"`size` must be a pair (H, W), got {size!r}") from None
-    if h < 16 or w < 8: raise ValueError(f"`size` must be at least (16, 8), got {size!r}")
-    return h, w
-
-# %% ../nbs/01a_synthetic.ipynb #e1a112a5
-def _check_n_ids(n_ids, lo:int, why:str):
-    if isinstance(n_ids, bool) or not isinstance(n_ids, (int, np.integer)) or n_ids < lo:
-        raise ValueError(f"`n_ids` must be an int >= {lo} ({why}), got {n_ids!r}")
-
-# %% ../nbs/01a_synthetic.ipynb #c8b9bf54
-def _population(population)->Population:
-    return population if isinstance(population, Population) else make_population(population)
+# %% ../nbs/01a_synthetic.ipynb #9ac0070f
+@dataclass
+class WriteOpts:
+    "What every writer takes beside its layout's own arguments (as keywords, with the rendering options)."
+    size:tuple=(128, 64)       # (H, W) of the written images
+    population:object=None     # attribute prior: a key for make_population or a Population (default: the writer's)
+    workers:int|None=None      # processes; None = os.cpu_count()
+    overwrite:bool=False       # replace a non-empty root
+    quality:int=90             # JPEG quality (not a RegDB option: it is written as BMP)
 
 # %% ../nbs/01a_synthetic.ipynb #b8246d4a
 def render_once(root,    # the set's folder

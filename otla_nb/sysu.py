@@ -15,10 +15,6 @@ from .synthetic import SIZES, write_sysu
 __all__ = ['SYSU_RGB_CAMS', 'SYSU_IR_CAMS', 'SYSU_GALLERY_CAMS', 'SYSU_SPLITS', 'SYSU_PROTOCOL', 'SYSU_CARD', 'sysu_ids',
            'sysu_train', 'sysu_query', 'sysu_gallery']
 
-# %% ../nbs/01b_sysu.ipynb #236b8078
-SYSU_RGB_CAMS, SYSU_IR_CAMS = (1, 2, 4, 5), (3, 6)
-SYSU_GALLERY_CAMS = {'all': (1, 2, 4, 5), 'indoor': (1, 2)}
-
 # %% ../nbs/01b_sysu.ipynb #b7ece246
 def _sysu_root(root)->Path:
     "Check the SYSU-MM01 root and its six camera folders."
@@ -39,15 +35,6 @@ def _parse_ids(root, split:str)->list:
         raise ValueError(f"{f}: cannot parse {_few(lines, 2, ' / ')!r}; expected one line of comma-separated "
                          "integer ids") from None
 
-# %% ../nbs/01b_sysu.ipynb #800798ae
-def sysu_ids(root, # SYSU-MM01 root folder
-             split:str # 'train', 'val' or 'test'
-            )->list:   # the ids listed in `exp/<split>_id.txt`, as ints
-    "The person ids of one SYSU-MM01 split, read from `exp/<split>_id.txt`; an id listed twice is an error."
-    ids = _parse_ids(root, split)
-    _refuse(_sysu_id_problems(root, {split: ids}))
-    return ids
-
 # %% ../nbs/01b_sysu.ipynb #09adae27
 def _sysu_id_problems(root, lists:dict)->list:
     "Problems of SYSU-MM01's id lists {split: ids}: an id listed twice in one file, an id in two files."
@@ -61,16 +48,6 @@ def _sysu_id_problems(root, lists:dict)->list:
                 out.append(f"{f(a)} and {f(b)} share {len(both)} id(s): {_few(both)}; expected the train, val and "
                            "test ids disjoint (training reads train and val, testing reads test)")
     return out
-
-# %% ../nbs/01b_sysu.ipynb #f48d9ed5
-SYSU_SPLITS = ('train', 'val', 'test')
-
-# %% ../nbs/01b_sysu.ipynb #69f8cc20
-def _sysu_splits(root:Path)->dict:
-    "The ids of every SYSU-MM01 split {split: ids}; an id listed twice or in two splits raises, naming files and ids."
-    lists = {s: _parse_ids(root, s) for s in SYSU_SPLITS}
-    _refuse(_sysu_id_problems(root, lists))
-    return lists
 
 # %% ../nbs/01b_sysu.ipynb #78310057
 def _sysu_folder(root:Path, cam:int, pid:int)->list|None:
@@ -98,6 +75,34 @@ def _sysu_walk(root:Path, ids, cams, idfile:str)->dict:
                              f"{root}/cam{{{','.join(map(str, cams))}}}/{pid:04d}")
     return out
 
+# %% ../nbs/01b_sysu.ipynb #bfbf9663
+def _check_mode(mode:str):
+    "Raise unless `mode` is a SYSU search mode."
+    if mode not in SYSU_GALLERY_CAMS: raise ValueError(f"mode={mode!r}: expected 'all' or 'indoor'")
+
+# %% ../nbs/01b_sysu.ipynb #236b8078
+SYSU_RGB_CAMS, SYSU_IR_CAMS = (1, 2, 4, 5), (3, 6)
+SYSU_GALLERY_CAMS = {'all': (1, 2, 4, 5), 'indoor': (1, 2)}
+
+# %% ../nbs/01b_sysu.ipynb #800798ae
+def sysu_ids(root, # SYSU-MM01 root folder
+             split:str # 'train', 'val' or 'test'
+            )->list:   # the ids listed in `exp/<split>_id.txt`, as ints
+    "The person ids of one SYSU-MM01 split, read from `exp/<split>_id.txt`; an id listed twice is an error."
+    ids = _parse_ids(root, split)
+    _refuse(_sysu_id_problems(root, {split: ids}))
+    return ids
+
+# %% ../nbs/01b_sysu.ipynb #f48d9ed5
+SYSU_SPLITS = ('train', 'val', 'test')
+
+# %% ../nbs/01b_sysu.ipynb #69f8cc20
+def _sysu_splits(root:Path)->dict:
+    "The ids of every SYSU-MM01 split {split: ids}; an id listed twice or in two splits raises, naming files and ids."
+    lists = {s: _parse_ids(root, s) for s in SYSU_SPLITS}
+    _refuse(_sysu_id_problems(root, lists))
+    return lists
+
 # %% ../nbs/01b_sysu.ipynb #561d7109
 def sysu_train(root=None, # SYSU-MM01 root folder
               )->list:    # Records: visible ones first, then infrared; pid relabelled 0..N-1
@@ -113,11 +118,6 @@ def sysu_train(root=None, # SYSU-MM01 root folder
         mod = INFRARED if cam in SYSU_IR_CAMS else VISIBLE
         recs[mod] += [Record(f, label[pid], cam, mod) for f in files]
     return recs[VISIBLE] + recs[INFRARED]
-
-# %% ../nbs/01b_sysu.ipynb #bfbf9663
-def _check_mode(mode:str):
-    "Raise unless `mode` is a SYSU search mode."
-    if mode not in SYSU_GALLERY_CAMS: raise ValueError(f"mode={mode!r}: expected 'all' or 'indoor'")
 
 # %% ../nbs/01b_sysu.ipynb #53dfd012
 def sysu_query(root=None,        # SYSU-MM01 root folder

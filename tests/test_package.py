@@ -139,8 +139,7 @@ def rhythm_table()->dict:
         out[p.name] = (len(seen), len(defs), len(seen) / len(defs) if defs else 1.)
     return out
 
-# Notebooks other workers were restructuring when these tests came (issue 23); the lead brings them to the bar.
-LATER = {'00_data', '00b_datacheck', '01a_synthetic', '05a_warmstart', '07_runs', '08_train', '10_stage1', '10b_adca'}
+LATER = {'05a_warmstart', '07_runs', '10_stage1', '10b_adca'}
 def _later(name):
     "A notebook's name, marked to fail for now if it is in `LATER`."
     return pytest.param(name, marks=pytest.mark.xfail(reason='restructured elsewhere')) if name in LATER else name
@@ -176,7 +175,7 @@ def dated_measurements(cells:list)->list:
     text = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
     return [m.group() for s in text for m in [*DATE.finditer(s), *TIMING.finditer(s)]]
 
-@pytest.mark.parametrize('nb', [_later(n) if n in ('01a_synthetic', '08_train') else n for n in NOTEBOOK_NAMES])
+@pytest.mark.parametrize('nb', NOTEBOOK_NAMES)
 def test_no_dated_measurement_in_markdown(nb):
     "No markdown cell of a module notebook carries a timing or a date (BENCHMARKS.md measures, the notebooks explain)."
     found = dated_measurements(json.loads((ROOT/'nbs'/f'{nb}.ipynb').read_text())['cells'])
