@@ -42,20 +42,20 @@ class ADCAConfig(RunConfig):
     data_kw:dict=field(default_factory=dict) # `load_dataset` options (synthetic: size, seed; regdb: trial)
     arch:str='resnet50'               # torchvision ResNet (DEN without the modality classifier)
     pretrained:bool|str=True          # ImageNet (True), a .pth, 'synthetic' (the cached warm start) or False
-    img_h:int=288
-    img_w:int=144                     # image size
+    img_h:int=288                     # image height
+    img_w:int=144                     # image width
     epochs_intra:int=50               # first stage: each modality against its own memory
     epochs_cross:int=50               # second stage: with cross-modality memory aggregation
     iters:int=400                     # steps per epoch
     batch_size:int=256                # infrared images per step (visible: half as many, two views each)
     num_instances:int=16              # images per cluster in a batch
-    lr:float=3.5e-4
-    weight_decay:float=5e-4
-    step_size:int=20                  # Adam; lr × 0.1 every step_size epochs of a stage
-    k1:int=30
-    k2:int=6                          # Jaccard distance
-    eps:float=0.6
-    min_samples:int=4                 # DBSCAN
+    lr:float=3.5e-4                   # Adam learning rate
+    weight_decay:float=5e-4           # Adam weight decay
+    step_size:int=20                  # lr × 0.1 every step_size epochs of a stage
+    k1:int=30                         # k1 of the k-reciprocal Jaccard distance (neighbours)
+    k2:int=6                          # k2 of the Jaccard distance (query expansion)
+    eps:float=0.6                     # DBSCAN radius ε
+    min_samples:int=4                 # DBSCAN's core neighbourhood size
     temp:float=0.05                   # τ of Eq. M1
     momentum:float=0.1                # μ of Eq. M2
     assoc_thresh:float=0.5            # θ of Eq. A1
@@ -95,10 +95,6 @@ def train_view(cfg:ADCAConfig)->TrainConfig:
             'fused_adam', 'seed', 'trials', 'test_batch', 'workers', 'cache_dir', 'progress', 'out_dir')
     return TrainConfig(**{k: getattr(cfg, k) for k in keep})
 
-# %% ../nbs/10b_adca.ipynb #7c38054f
-QUICK_ADCA = dict(epochs_intra=1, epochs_cross=1, iters=2, batch_size=8, num_instances=2, k1=5, k2=2, min_samples=2,
-                  progress=False)   # seconds on the tiny world: the notebooks' tests
-
 # %% ../nbs/10b_adca.ipynb #3e9a3bf3
 def make_adca_config(preset:str='synthetic', # a data set whose card holds an ADCA preset: sysu, regdb, synthetic
                      **overrides             # any `ADCAConfig` field
@@ -107,6 +103,10 @@ def make_adca_config(preset:str='synthetic', # a data set whose card holds an AD
     presets = dataset_presets('adca')
     if preset not in presets: raise ValueError(f"preset={preset!r}: expected one of {sorted(presets)}")
     return ADCAConfig(**{**presets[preset], **overrides})
+
+# %% ../nbs/10b_adca.ipynb #7c38054f
+QUICK_ADCA = dict(epochs_intra=1, epochs_cross=1, iters=2, batch_size=8, num_instances=2, k1=5, k2=2, min_samples=2,
+                  progress=False)   # seconds on the tiny world: the notebooks' tests
 
 # %% ../nbs/10b_adca.ipynb #181697b9
 def adca_config_for(train_cfg:TrainConfig, # a run of OTLA: data, backbone, image size, device, protocol, seed

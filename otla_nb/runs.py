@@ -139,11 +139,6 @@ def check_run_dir(out_dir # the run folder: missing (it is made, then removed ag
                               "expected a writable folder") from None
     if made: out.rmdir()                                 # created again when the run writes its configuration
 
-# %% ../nbs/07_runs.ipynb #e02d2ff1
-# configuration fields that do not change a result
-NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
-FILE_FIELDS = ('visible_labels', 'pretrained')   # fields that may name a file the run reads
-
 # %% ../nbs/07_runs.ipynb #8072f056
 @functools.lru_cache(maxsize=64)
 def _content_digest(path:str, size:int, mtime_ns:int)->str:
@@ -152,6 +147,11 @@ def _content_digest(path:str, size:int, mtime_ns:int)->str:
     with open(path, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
+
+# %% ../nbs/07_runs.ipynb #e02d2ff1
+# configuration fields that do not change a result
+NO_RESULT_FIELDS = ('out_dir', 'progress', 'workers', 'cache_dir', 'test_batch')
+FILE_FIELDS = ('visible_labels', 'pretrained')   # fields that may name a file the run reads
 
 # %% ../nbs/07_runs.ipynb #c885dfed
 def file_digest(path)->str:
@@ -214,7 +214,6 @@ def check_same_inputs(ck:dict, # a checkpoint (its 'inputs', or for older ones i
 
 # %% ../nbs/07_runs.ipynb #d9046ab6
 CHECKPOINT_KEYS = ('epoch', 'step', 'model', 'optim', 'bank', 'config', 'n_classes')
-RUN_FILES = ('config.json', 'history.jsonl', 'checkpoint.pt', 'metrics.json')   # what `fit` writes into a run directory
 
 # %% ../nbs/07_runs.ipynb #58b14fe5
 def load_checkpoint(path,                  # a run directory (its checkpoint.pt) or a checkpoint file
@@ -237,6 +236,9 @@ def load_checkpoint(path,                  # a run directory (its checkpoint.pt)
     missing = [k for k in keys if not isinstance(ck, dict) or k not in ck]
     if missing: raise ValueError(f"{path} is not an otla-nb checkpoint: it lacks {missing}. {what}")
     return ck
+
+# %% ../nbs/07_runs.ipynb #29382e80
+RUN_FILES = ('config.json', 'history.jsonl', 'checkpoint.pt', 'metrics.json')   # what `fit` writes into a run directory
 
 # %% ../nbs/07_runs.ipynb #0aefb8a3
 def open_run_dir(out_dir,     # the run folder (created when missing)

@@ -28,13 +28,13 @@ __all__ = ['WarmStartConfig', 'warm_start_source', 'pretrain_backbone', 'warm_st
 class WarmStartConfig(RunConfig):
     "How the synthetic warm start is made (every field changes the weights, except `workers`)."
     arch:str='resnet18'         # torchvision ResNet (the synthetic preset's)
-    img_h:int=64
-    img_w:int=32                # training size (the synthetic preset's)
+    img_h:int=64                # training image height (the synthetic preset's)
+    img_w:int=32                # training image width (the synthetic preset's)
     n_ids:int=1000              # identities of the Market-1501-layout set; its training half (n_ids // 2) is used
     n_per_cam:tuple=(2, 4)      # images per (identity, camera)
     steps:int=300               # optimiser steps
-    p:int=16
-    k:int=4                     # a batch: p identities × k images
+    p:int=16                    # identities per batch
+    k:int=4                     # images per identity in a batch (a batch: p × k images)
     lr:float=1e-3               # Adam learning rate (linear warm-up, ×0.1 for the last fifth)
     warmup:int=50               # warm-up steps
     weight_decay:float=5e-4     # Adam weight decay
@@ -82,17 +82,6 @@ def _backbone_state(model:DEN)->dict:
         if k.startswith('layer'): out[k] = v.clone()
     return out
 
-# %% ../nbs/05a_warmstart.ipynb #5e19c801
-def pretrain_backbone(cfg:WarmStartConfig, # the recipe
-                      root=None,           # data folder of the source set (None = default_data_root())
-                      progress:bool=False  # a tqdm bar over the steps
-                     )->tuple[dict, dict]: # torchvision ResNet state dict; what was measured
-    "Train the warm start: DEN without its modality branch, CE + batch-hard triplet on the synthetic RGB identities."
-    before = torch.get_num_threads()
-    torch.set_num_threads(cfg.threads)
-    try: return _pretrain(cfg, root, progress)
-    finally: torch.set_num_threads(before)
-
 # %% ../nbs/05a_warmstart.ipynb #1d632927
 def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     "`pretrain_backbone`'s work, with the thread count already set."
@@ -126,6 +115,17 @@ def _pretrain(cfg:WarmStartConfig, root, progress:bool)->tuple[dict, dict]:
     return _backbone_state(model), dict(images=len(lab), identities=int(lab.max()) + 1, data_s=t_data,
                                         train_s=time.perf_counter() - t0 - t_data, loss_first=losses[0],
                                         loss_last=losses[-1], threads=torch.get_num_threads())
+
+# %% ../nbs/05a_warmstart.ipynb #5e19c801
+def pretrain_backbone(cfg:WarmStartConfig, # the recipe
+                      root=None,           # data folder of the source set (None = default_data_root())
+                      progress:bool=False  # a tqdm bar over the steps
+                     )->tuple[dict, dict]: # torchvision ResNet state dict; what was measured
+    "Train the warm start: DEN without its modality branch, CE + batch-hard triplet on the synthetic RGB identities."
+    before = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
+    try: return _pretrain(cfg, root, progress)
+    finally: torch.set_num_threads(before)
 
 # %% ../nbs/05a_warmstart.ipynb #14911fc4
 def warm_start_path(cfg:WarmStartConfig, root=None)->Path:

@@ -139,14 +139,9 @@ def rhythm_table()->dict:
         out[p.name] = (len(seen), len(defs), len(seen) / len(defs) if defs else 1.)
     return out
 
-LATER = {'05a_warmstart', '07_runs', '10_stage1', '10b_adca'}
-def _later(name):
-    "A notebook's name, marked to fail for now if it is in `LATER`."
-    return pytest.param(name, marks=pytest.mark.xfail(reason='restructured elsewhere')) if name in LATER else name
 NOTEBOOK_NAMES = [p.stem for p in sorted((ROOT/'nbs').glob('*.ipynb')) if '#| default_exp' in p.read_text()]
-MODULE_NOTEBOOKS = [_later(n) for n in NOTEBOOK_NAMES]
 
-@pytest.mark.parametrize('nb', MODULE_NOTEBOOKS)
+@pytest.mark.parametrize('nb', NOTEBOOK_NAMES)
 def test_rhythm(nb):
     "At least 80% of a module notebook's public names are exercised within `WINDOW` code cells of their definition."
     seen, defs = rhythm(json.loads((ROOT/'nbs'/f'{nb}.ipynb').read_text())['cells'])
