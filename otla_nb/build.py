@@ -141,10 +141,6 @@ def set_lr(opt,                     # the optimiser of `build_optimizer`
     opt.param_groups[0]['lr'] = lr * backbone_lr_mult
     opt.param_groups[1]['lr'] = lr
 
-# %% ../nbs/07c_build.ipynb #fd8c0775
-SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
-SHARD_SLOTS = 1_024       # generator streams per seed: one per shard of a step; the last one for the reference pass
-
 # %% ../nbs/07c_build.ipynb #e4829da4
 def _epoch_seed(seed:int, epoch:int)->int: return seed * SEED_STRIDE + epoch
 
@@ -156,6 +152,10 @@ def _shard_seed(seed:int, epoch:int, b:int, k:int)->int: return _stream(_epoch_s
 
 # %% ../nbs/07c_build.ipynb #b649d1d8
 def _reference_seed(seed:int, epoch:int)->int: return _stream(_epoch_seed(seed, epoch), SHARD_SLOTS - 1)   # OTLA's pass
+
+# %% ../nbs/07c_build.ipynb #fd8c0775
+SEED_STRIDE = 1_000_003   # consecutive epochs of a run, and consecutive steps of an epoch, get seeds this far apart
+SHARD_SLOTS = 1_024       # generator streams per seed: one per shard of a step; the last one for the reference pass
 
 # %% ../nbs/07c_build.ipynb #69dcaeee
 class EpochPlan(NamedTuple):

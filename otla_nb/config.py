@@ -41,6 +41,7 @@ class RunConfig:
     NONNEG_INTS = ()      # names of the fields that must be integers >= 0
     POSITIVE_REALS = ()   # names of the fields that must be finite numbers > 0
     NONNEG_REALS = ()     # names of the fields that must be finite numbers >= 0
+    RENAMED = {}          # old field name -> its name now: read from older config files, never written
 
     def __post_init__(self): self.check_fields()
 
@@ -55,7 +56,8 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d:dict):
-        "Rebuild a configuration from `to_dict`'s output; a key that is no field is refused, naming the class and it."
+        "Rebuild a configuration from `to_dict`'s output (older names read by `RENAMED`); an unknown key is refused."
+        d = {cls.RENAMED.get(k, k): v for k, v in d.items()}
         bad = sorted(set(d) - {f.name for f in fields(cls)})
         if bad: raise ValueError(f"unknown {cls.__name__} fields {bad}")
         return cls(**d)

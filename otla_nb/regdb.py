@@ -160,5 +160,5 @@ REGDB_CARD = DataSetCard(
             ('gallery', INFRARED): (206, 2_060)},
     check_lists=_regdb_lists, writer=write_regdb,
     world={'tiny': dict(n_ids=6, n_per_id=3, n_trials=2), 'demo': dict(n_ids=240, n_per_id=6), 'full': dict(n_ids=412)},
-    train=dict(dataset='regdb', num_size=2, per_add_iters=5), stage1=dict(dataset='regdb'),
+    train=dict(dataset='regdb', epoch_passes=2, per_add_iters=5), stage1=dict(dataset='regdb'),
     adca=dict(dataset='regdb', iters=100))

@@ -19,10 +19,10 @@ class CrossModalIdentitySampler:
                  n_ids:int=4,             # identities per batch
                  n_vis:int=8,             # visible images per identity
                  n_ir:int=8,              # infrared images per identity
-                 num_size:int=1,          # epoch = num_size * max(N_v, N_r) images (1 SYSU-MM01, 2 RegDB)
+                 epoch_passes:int=1,          # epoch = epoch_passes * max(N_v, N_r) images (1 SYSU-MM01, 2 RegDB)
                  seed:int=0,              # seed of the draws (with the epoch)
                 ):
-        store_attr('n_ids,n_vis,n_ir,num_size,seed')
+        store_attr('n_ids,n_vis,n_ir,epoch_passes,seed')
         self.vis_labels = np.asarray(vis_labels, dtype=np.int64)
         if self.vis_labels.ndim != 1:
             raise ValueError(f"vis_labels: expected a 1-d array, got shape {self.vis_labels.shape}")
@@ -52,8 +52,8 @@ class CrossModalIdentitySampler:
 
     @property
     def n_images(self)->int:
-        "Images per modality in one epoch as the reference counts them: num_size × max(N_v, N_r)."
-        return self.num_size * max(int((self.vis_labels >= 0).sum()), len(self.ir_labels))
+        "Images per modality in one epoch as the reference counts them: epoch_passes × max(N_v, N_r)."
+        return self.epoch_passes * max(int((self.vis_labels >= 0).sum()), len(self.ir_labels))
 
     def __len__(self)->int: return self.n_images // (self.n_ids*self.n_vis) + 1
 

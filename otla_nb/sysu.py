@@ -194,4 +194,4 @@ SYSU_CARD = DataSetCard(
     counts={('train', VISIBLE): (395, 22_258), ('train', INFRARED): (395, 11_909), ('query', INFRARED): (96, 3_803),
             ('gallery', VISIBLE): (96, 301)},
     check_lists=_sysu_lists, writer=write_sysu, world={**SIZES, 'full': SIZES['sysu']},
-    train=dict(dataset='sysu', num_size=1, per_add_iters=1), stage1=dict(dataset='sysu'), adca=dict(dataset='sysu'))
+    train=dict(dataset='sysu', epoch_passes=1, per_add_iters=1), stage1=dict(dataset='sysu'), adca=dict(dataset='sysu'))

@@ -61,7 +61,7 @@ class TrainConfig(RunConfig):
     n_ids:int=4                     # identities per batch
     n_vis:int=8                     # visible images per identity in a batch
     n_ir:int=8                      # infrared images per identity in a batch
-    num_size:int=1                  # epoch length = num_size × max(N_v, N_r) images (1 SYSU, 2 RegDB)
+    epoch_passes:int=1              # epoch length = epoch_passes × max(N_v, N_r) images (1 SYSU, 2 RegDB)
     max_batches:int|None=None       # cap on batches per epoch (CPU-sized runs); None = the full epoch
     per_add_iters:int=1             # GRL step increment per batch (1 SYSU, 5 RegDB)
     grl_tau:float=10.               # GRL coefficient γ's steepness τ (Sec. 4.2)
@@ -93,11 +93,12 @@ class TrainConfig(RunConfig):
     progress:bool=True              # tqdm bars
     out_dir:str='runs/run'          # the run directory
 
-    POSITIVE_INTS = ('epochs', 'n_ids', 'n_vis', 'n_ir', 'num_size', 'img_h', 'img_w', 'test_batch', 'trials')
+    POSITIVE_INTS = ('epochs', 'n_ids', 'n_vis', 'n_ir', 'epoch_passes', 'img_h', 'img_w', 'test_batch', 'trials')
     NONNEG_INTS = ('seed',)
     POSITIVE_REALS = ('lr', 'delta', 'grl_max_iter')
     NONNEG_REALS = ('backbone_lr_mult', 'weight_decay', 'grl_tau', 'margin', 'w_ce_v', 'w_tri_v', 'w_ce_r', 'w_tri_r',
                     'lambda_d', 'lambda_a', 'lambda_vr', 'lambda_rv')
+    RENAMED = {'num_size': 'epoch_passes'}   # the reference's `dataset_num_size`, read from older config files
 
     def __post_init__(self):
         self.milestones = tuple(self.milestones)
@@ -283,7 +284,7 @@ def _fit(cfg:TrainConfig, resume:bool, stop_after:int|None, ctx:DistContext)->Ru
     bank = LabelBank(len(data.ir_true), data.n_classes, device=device)
     sup = cfg.setting == 'supervised'
     sampler = CrossModalIdentitySampler(data.vis_labels, data.ir_true if sup else len(data.ir_true),
-                                        cfg.n_ids, cfg.n_vis, cfg.n_ir, cfg.num_size, seed=cfg.seed)
+                                        cfg.n_ids, cfg.n_vis, cfg.n_ir, cfg.epoch_passes, seed=cfg.seed)
     start, step, history = 0, 0, []
     if resume and (out/'checkpoint.pt').exists():
         start, step, history = _restore(cfg, model, opt, bank, sampler, device)
