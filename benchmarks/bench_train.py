@@ -13,8 +13,8 @@ losses, same batch composition (n_ids x (n_vis + n_ir)).
 
 Data: random uint8 images with SYSU-MM01's training counts (22,258 visible, 11,909 infrared, 395 identities) at the
 training size: the pixel content does not change the cost. The epoch has the sampler's length in batches (SYSU:
-epoch_passes = 1, 4 x 8 visible images a batch: 696 batches); epoch times are that many batches at the measured rate, plus,
-for ours, the measured OTLA step (the reference-style epoch is given without its OTLA step, which favours it).
+epoch_passes = 1, 4 x 8 visible images a batch: 696 batches); epoch times are that many batches at the measured rate,
+plus, for ours, the measured OTLA step (the reference-style epoch is given without its OTLA step, which favours it).
 On CUDA: peak GPU memory (torch.cuda.max_memory_allocated) of our training step for several batch sizes.
 
     python benchmarks/bench_train.py [--quick] [--device auto] [--arch resnet50] [--size 288 144] [--steps 30]
