@@ -161,12 +161,13 @@ def time_lever(cfg, data, steps:int, threads)->tuple:
     try:
         torch.manual_seed(0)
         model = _model(cfg, data.n_classes, CPU)
-        fwd = torch.compile(model) if cfg.compile else model
+        compiled = torch.compile(model) if cfg.compile else model
         opt, losses, sampler = _optimizer(model, cfg), Losses(cfg), _sampler(cfg, data)
         warm = dataclasses.replace(cfg, max_batches=3)
-        t_warm, _ = _clock(lambda: train_epoch(model, opt, sampler, data, losses, warm, 0, 0, CPU, forward_model=fwd))
+        t_warm, _ = _clock(lambda: train_epoch(model, opt, sampler, data, losses, warm, 0, 0, CPU,
+                                               forward_model=compiled))
         t, (_, st) = _clock(lambda: train_epoch(model, opt, sampler, data, losses, dataclasses.replace(
-            cfg, max_batches=steps), 1, 0, CPU, forward_model=fwd))
+            cfg, max_batches=steps), 1, 0, CPU, forward_model=compiled))
         return 1e3 * t / st['batches'], t_warm
     finally: torch.set_num_threads(saved)
 
